@@ -1,0 +1,5 @@
+"""``python -m vrscope`` runs the CLI."""
+
+from vrscope.cli import main
+
+main()

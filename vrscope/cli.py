@@ -1,0 +1,189 @@
+"""The ``vrscope`` command: crawl, train, classify, index, serve, demo."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from vrscope.settings import Settings, get_settings
+
+app = typer.Typer(help="vrscope: VR patents and standards — crawl, classify, search, analyse.", no_args_is_help=True)
+console = Console()
+
+SOURCES = ("epo_ops", "openstd")
+DataDir = Annotated[
+    Path | None, typer.Option("--data-dir", help="Data directory (store, index, models); default VRSCOPE_DATA_DIR.")
+]
+
+
+def _settings(data_dir: Path | None) -> Settings:
+    settings = get_settings()
+    if data_dir is not None:
+        settings = settings.model_copy(update={"data_dir": data_dir})
+    return settings
+
+
+@contextmanager
+def _bar(label: str, total: int) -> Iterator[Progress]:
+    with Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=console, transient=False,
+    ) as progress:
+        progress.add_task(label, total=total)
+        yield progress
+
+
+def _advance(progress: Progress) -> Callable[[int], None]:
+    task = progress.tasks[0].id
+    return lambda n: progress.advance(task, n)
+
+
+@app.command()
+def crawl(
+    source: Annotated[
+        list[str] | None,
+        typer.Option("--source", "-s", help=f"Source to crawl (repeatable): {', '.join(SOURCES)}. Default: all."),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Crawl sources into the store of record (base URLs and credentials from settings)."""
+    from crawlers.run import crawl as run_crawl
+
+    chosen = source or list(SOURCES)
+    bad = [s for s in chosen if s not in SOURCES]
+    if bad:
+        raise typer.BadParameter(f"unknown source {bad[0]!r}; choose from {', '.join(SOURCES)}", param_hint="--source")
+    stats = run_crawl(_settings(data_dir), chosen)
+    for name, st in stats.items():
+        stored = sum(v for k, v in st.items() if k.startswith("vrscope/records/"))
+        console.print(f"{name}: {stored} records seen, {st.get('vrscope/dead_letters', 0)} dead letters")
+
+
+@app.command()
+def train(data_dir: DataDir = None) -> None:
+    """Train the classifier on the store (weak labels from codes and terms, plus human corrections)."""
+    from vrscope.pipeline import train_classifier
+    from vrscope.store import Store
+
+    settings = _settings(data_dir)
+    with Store(settings.db_path) as store, console.status("training"):
+        classifier = train_classifier(store, settings)
+    console.print(f"model {classifier.version} saved to {settings.model_dir}")
+
+
+@app.command()
+def classify(
+    all_documents: Annotated[bool, typer.Option("--all", help="Relabel every document, not only new ones.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Label every unlabelled (or changed) document; human corrections are never overwritten."""
+    from vrscope.pipeline import classify_documents, load_or_train
+    from vrscope.store import Store
+
+    settings = _settings(data_dir)
+    with Store(settings.db_path) as store:
+        classifier = load_or_train(store, settings)
+        total = store.count() if all_documents else len(store.unlabelled_ids(classifier.version))
+        with _bar("classify", total) as progress:
+            done = classify_documents(store, classifier, all_documents, _advance(progress))
+    console.print(f"labelled {done} documents with {classifier.version}")
+
+
+@app.command()
+def index(
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Clear the index and rebuild it from the store.")] = False,
+    data_dir: DataDir = None,
+) -> None:
+    """Write the store's documents and labels into the search index."""
+    from search.factory import get_backend
+    from vrscope.pipeline import index_documents
+    from vrscope.store import Store
+
+    settings = _settings(data_dir)
+    backend = get_backend(settings)
+    try:
+        with Store(settings.db_path) as store, _bar("index", store.count()) as progress:
+            written = index_documents(store, backend, rebuild, _advance(progress))
+        console.print(f"indexed {written} documents ({backend.count()} in the index)")
+    finally:
+        backend.close()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on (default VRSCOPE_API_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on (default VRSCOPE_API_PORT).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the API and the dashboard."""
+    import uvicorn
+
+    from api.main import create_app
+
+    settings = _settings(data_dir)
+    host = host or settings.api_host
+    port = port or settings.api_port
+    console.print(f"dashboard: http://{host}:{port}/   API docs: http://{host}:{port}/docs")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def print_summary(settings: Settings) -> None:
+    """Print documents per source, per type and per technology."""
+    from search.factory import get_backend
+    from vrscope.pipeline import summarize
+    from vrscope.store import Store
+
+    backend = get_backend(settings)
+    try:
+        with Store(settings.db_path) as store:
+            summary = summarize(store, backend)
+    finally:
+        backend.close()
+    table = Table(title="vrscope summary")
+    table.add_column("what")
+    table.add_column("documents", justify="right")
+    for name, n in summary.by_source.items():
+        table.add_row(f"source {name}", str(n))
+    for name, n in summary.by_type.items():
+        table.add_row(f"type {name}", str(n))
+    table.add_row("VR-relevant", str(summary.relevant))
+    for name, n in summary.by_tech.items():
+        table.add_row(f"technology {name}", str(n))
+    table.add_row("in the search index", str(summary.indexed))
+    console.print(table)
+
+
+@app.command()
+def demo(
+    serve_after: Annotated[
+        bool, typer.Option("--serve/--no-serve", help="Serve the dashboard after the summary.")
+    ] = True,
+    port: Annotated[int | None, typer.Option(help="Port for the dashboard (default VRSCOPE_API_PORT).")] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Offline end to end: mirror recorded responses, crawl, classify, index, summarize, serve."""
+    from crawlers.mirror import Mirror
+    from vrscope.pipeline import crawl_subprocess
+
+    settings = _settings(data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    with Mirror() as mirror, console.status(f"crawling the local mirror at {mirror.url}"):
+        env = mirror.settings_overrides() | {"VRSCOPE_CRAWL_DELAY": "0", "VRSCOPE_CRAWL_LOG_LEVEL": "WARNING"}
+        crawl_subprocess(settings, list(SOURCES), env)
+    classify(all_documents=False, data_dir=settings.data_dir)
+    index(rebuild=True, data_dir=settings.data_dir)
+    print_summary(settings)
+    if serve_after:
+        serve(host=None, port=port, data_dir=settings.data_dir)
+
+
+def main() -> None:
+    """Entry point for ``python -m vrscope``."""
+    app()

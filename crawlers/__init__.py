@@ -1,0 +1,1 @@
+"""The Scrapy project: spiders (what to fetch), parsers (pure), pipelines and the loopback mirror."""

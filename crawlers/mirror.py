@@ -1,0 +1,196 @@
+"""A loopback HTTP server that replays recorded responses, so spiders run unchanged offline.
+
+Each source has a folder ``crawlers/fixtures/<source>/`` with a ``routes.json``: a list of
+``{"method", "path", "query"?, "form"?, "status"?, "headers"?, "body", "times"?}``. A request
+matches a route when method and path are equal and every ``query``/``form`` key given in the route
+has that value in the request. ``times`` makes a route answer only its first N matches (to replay
+a 429 before a 200). The mirror serves ``/<source>/<path>``.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@dataclass
+class Route:
+    """One recorded exchange."""
+
+    method: str
+    path: str
+    body: Path
+    status: int = 200
+    headers: dict[str, str] = field(default_factory=dict)
+    query: dict[str, str] = field(default_factory=dict)
+    form: dict[str, str] = field(default_factory=dict)
+    times: int | None = None
+    hits: int = 0
+
+    def matches(self, method: str, path: str, query: dict[str, str], form: dict[str, str]) -> bool:
+        """Whether a request is answered by this route."""
+        if method != self.method or path != self.path:
+            return False
+        if self.times is not None and self.hits >= self.times:
+            return False
+        if any(query.get(k) != v for k, v in self.query.items()):
+            return False
+        return all(form.get(k) == v for k, v in self.form.items())
+
+
+def load_routes(fixtures: Path = FIXTURES) -> dict[str, list[Route]]:
+    """Every source's routes, by source folder name."""
+    out: dict[str, list[Route]] = {}
+    for manifest in sorted(fixtures.glob("*/routes.json")):
+        folder = manifest.parent
+        routes = []
+        for raw in json.loads(manifest.read_text("utf-8")):
+            routes.append(
+                Route(
+                    method=raw.get("method", "GET").upper(),
+                    path=raw["path"],
+                    body=folder / raw["body"],
+                    status=int(raw.get("status", 200)),
+                    headers=dict(raw.get("headers", {})),
+                    query=dict(raw.get("query", {})),
+                    form=dict(raw.get("form", {})),
+                    times=raw.get("times"),
+                )
+            )
+        out[folder.name] = routes
+    return out
+
+
+def _flat(qs: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(qs, keep_blank_values=True).items()}
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _MirrorServer
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+        self.server.requests.append(f"{self.command} {self.path}")
+
+    def _answer(self) -> None:
+        parts = urlsplit(self.path)
+        source, _, rest = parts.path.lstrip("/").partition("/")
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        form = _flat(body) if "form" in (self.headers.get("Content-Type") or "") else {}
+        route = self.server.find(source, self.command, "/" + rest, _flat(parts.query), form)
+        if route is None:
+            self.send_response(404)
+            self.send_header("Content-Type", "text/plain")
+            self.end_headers()
+            self.wfile.write(b"not recorded")
+            return
+        payload = route.body.read_bytes()
+        self.send_response(route.status)
+        for key, value in route.headers.items():
+            self.send_header(key, value)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = _answer
+    do_POST = _answer
+
+
+class _MirrorServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], routes: dict[str, list[Route]]) -> None:
+        super().__init__(address, _Handler)
+        self.routes = routes
+        self.requests: list[str] = []
+        self.lock = threading.Lock()
+
+    def find(
+        self, source: str, method: str, path: str, query: dict[str, str], form: dict[str, str]
+    ) -> Route | None:
+        """The most specific matching route, counting the hit."""
+        with self.lock:
+            candidates = [r for r in self.routes.get(source, []) if r.matches(method, path, query, form)]
+            if not candidates:
+                return None
+            best = max(candidates, key=lambda r: (r.times is not None, len(r.query) + len(r.form)))
+            best.hits += 1
+            return best
+
+
+class Mirror:
+    """Serve recorded responses on loopback; use as a context manager."""
+
+    def __init__(self, fixtures: Path = FIXTURES, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.fixtures = fixtures
+        self.host = host
+        self.port = port
+        self._server: _MirrorServer | None = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Mirror:
+        """Start serving in a background thread."""
+        self._server = _MirrorServer((self.host, self.port), load_routes(self.fixtures))
+        self.port = self._server.server_address[1]
+        self._thread = threading.Thread(target=self._server.serve_forever, name="vrscope-mirror", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving."""
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> Mirror:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        """The mirror's base URL."""
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def requests(self) -> list[str]:
+        """Requests served so far, as 'METHOD /path?query'."""
+        return list(self._server.requests) if self._server else []
+
+    def settings_overrides(self) -> dict[str, str]:
+        """VRSCOPE_* environment values that point every source's spider at this mirror."""
+        return {env: self.url + suffix for env, suffix in MIRROR_BASES.items()}
+
+
+# Which setting points each source at the mirror, and under which prefix its fixtures are served.
+MIRROR_BASES: dict[str, str] = {
+    "VRSCOPE_EPO_OPS_BASE_URL": "/epo_ops/3.2",
+    "VRSCOPE_OPENSTD_BASE_URL": "/openstd",
+}
+
+
+def main() -> None:
+    """Serve the mirror in the foreground: ``python -m crawlers.mirror [port]``."""
+    import sys
+    import time
+
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 8765
+    with Mirror(port=port) as mirror:
+        print(f"mirror serving {mirror.fixtures} at {mirror.url}")
+        for env, value in mirror.settings_overrides().items():
+            print(f"  {env}={value}")
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""One spider per source: crawl logic only; extraction lives in crawlers.parsers."""

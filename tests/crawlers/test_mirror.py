@@ -1,0 +1,71 @@
+"""The loopback mirror replays recorded routes by method, path, query and form."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from crawlers.mirror import FIXTURES, Mirror, load_routes
+
+
+@pytest.fixture
+def fixtures(tmp_path: Path) -> Path:
+    src = tmp_path / "demo"
+    src.mkdir()
+    (src / "a.json").write_text('{"page": 1}')
+    (src / "b.json").write_text('{"page": 2}')
+    (src / "busy.txt").write_text("slow down")
+    routes = [
+        {"path": "/list", "query": {"page": "1"}, "body": "a.json",
+         "headers": {"Content-Type": "application/json"}},
+        {"path": "/list", "query": {"page": "2"}, "body": "b.json"},
+        {"path": "/busy", "status": 429, "times": 1, "body": "busy.txt", "headers": {"Retry-After": "1"}},
+        {"path": "/busy", "body": "a.json"},
+        {"method": "POST", "path": "/form", "form": {"key": "VR"}, "body": "b.json"},
+    ]
+    (src / "routes.json").write_text(json.dumps(routes))
+    return tmp_path
+
+
+def _get(url: str, data: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=data)
+    if data is not None:
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_routes_match_on_query_and_form(fixtures: Path) -> None:
+    with Mirror(fixtures) as mirror:
+        assert _get(mirror.url + "/demo/list?page=2&extra=x") == (200, b'{"page": 2}')
+        assert _get(mirror.url + "/demo/list?page=1")[1] == b'{"page": 1}'
+        assert _get(mirror.url + "/demo/form", b"key=VR&size=10") == (200, b'{"page": 2}')
+        assert _get(mirror.url + "/demo/list?page=9")[0] == 404
+        assert _get(mirror.url + "/other/list")[0] == 404
+        assert "GET /demo/list?page=1" in mirror.requests
+
+
+def test_times_replays_a_429_once_then_the_200(fixtures: Path) -> None:
+    with Mirror(fixtures) as mirror:
+        assert _get(mirror.url + "/demo/busy") == (429, b"slow down")
+        assert _get(mirror.url + "/demo/busy") == (200, b'{"page": 1}')
+
+
+def test_every_shipped_route_points_at_a_file() -> None:
+    routes = load_routes(FIXTURES)
+    for source, items in routes.items():
+        for route in items:
+            assert route.body.is_file(), f"{source}: {route.body} is missing"
+
+
+def test_overrides_point_each_source_at_the_mirror(fixtures: Path) -> None:
+    with Mirror(fixtures) as mirror:
+        overrides = mirror.settings_overrides()
+        assert overrides["VRSCOPE_EPO_OPS_BASE_URL"].startswith(mirror.url)

@@ -1,0 +1,1 @@
+"""Search: one index schema, the SearchBackend protocol, and the engines behind it."""

@@ -1,0 +1,223 @@
+"""The embedded search engine: a persistent tantivy index on local disk."""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import tantivy
+
+from search.backend import Hit, IndexDoc, SearchQuery, SearchResult
+from search.embedded_query import (
+    aggregations,
+    combine,
+    filter_queries,
+    read_facets,
+    read_histogram,
+    text_query,
+)
+from search.embedded_schema import DOC_FIELD, build_schema, to_tantivy_doc
+from search.segment import desegment
+
+SNIPPET_CHARS = 240
+_SORTS = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
+
+
+def _total(found: tantivy.SearchResult) -> int:
+    """The match count of a search run with count=True (the type stubs omit the attribute)."""
+    return int(getattr(found, "count", None) or 0)
+
+
+class EmbeddedBackend:
+    """SearchBackend on a tantivy index directory; the writer is open only while writing."""
+
+    def __init__(
+        self,
+        index_dir: Path,
+        heap_size: int = 128_000_000,
+        num_threads: int = 0,
+        lock_timeout: float = 30.0,
+    ) -> None:
+        """Open the index in index_dir, creating it when absent."""
+        self.index_dir = Path(index_dir)
+        self.heap_size = heap_size
+        self.num_threads = num_threads
+        self.lock_timeout = lock_timeout
+        self.index_dir.mkdir(parents=True, exist_ok=True)
+        self._schema = build_schema()
+        try:
+            self._index: tantivy.Index | None = tantivy.Index(self._schema, path=str(self.index_dir))
+        except ValueError as exc:
+            raise RuntimeError(
+                f"{self.index_dir} holds an index with another schema; remove the directory and rebuild"
+            ) from exc
+        self._write_lock = threading.Lock()
+
+    # -- plumbing ---------------------------------------------------------------------------
+
+    def _idx(self) -> tantivy.Index:
+        """The open index, or an error after close()."""
+        if self._index is None:
+            raise RuntimeError("the search backend is closed")
+        return self._index
+
+    def _open_writer(self) -> tantivy.IndexWriter:
+        """A writer, waiting a while if another process holds the index lock."""
+        deadline = time.monotonic() + self.lock_timeout
+        while True:
+            try:
+                return self._idx().writer(heap_size=self.heap_size, num_threads=self.num_threads)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc) or time.monotonic() >= deadline:
+                    raise RuntimeError(f"cannot open {self.index_dir} for writing: {exc}") from exc
+                time.sleep(0.2)
+
+    @contextmanager
+    def _writing(self) -> Iterator[tantivy.IndexWriter]:
+        """Open a writer, commit on success, roll back on error, always release the lock."""
+        with self._write_lock:
+            writer = self._open_writer()
+            try:
+                yield writer
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
+            finally:
+                # Consumes the writer: merges finish and the lock file is released.
+                writer.wait_merging_threads()
+            self._idx().reload()
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def index(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents by id; return how many were written."""
+        written = 0
+        with self._writing() as writer:
+            for doc in docs:
+                # Deletes only reach documents added before them, so delete + add replaces.
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(to_tantivy_doc(doc))
+                written += 1
+        return written
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; return how many existed."""
+        wanted = list(dict.fromkeys(i for i in ids if i))
+        if not wanted:
+            return 0
+        query = tantivy.Query.term_set_query(self._schema, "id", wanted)
+        found = _total(self._idx().searcher().search(query, limit=1, count=True))
+        with self._writing() as writer:
+            for doc_id in wanted:
+                writer.delete_documents_by_term("id", doc_id)
+        return found
+
+    def clear(self) -> None:
+        """Remove every document."""
+        with self._writing() as writer:
+            writer.delete_all_documents()
+
+    def close(self) -> None:
+        """Drop the index handle; later calls raise RuntimeError."""
+        with self._write_lock:
+            self._index = None
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """How many documents are indexed."""
+        return self._idx().searcher().num_docs
+
+    def get(self, doc_id: str) -> IndexDoc | None:
+        """One indexed document, or None."""
+        searcher = self._idx().searcher()
+        hits = searcher.search(tantivy.Query.term_query(self._schema, "id", doc_id), limit=1).hits
+        if not hits:
+            return None
+        return self._stored(searcher.doc(hits[0][1]))
+
+    @staticmethod
+    def _stored(doc: tantivy.Document) -> IndexDoc:
+        """The IndexDoc kept in a stored document."""
+        data = doc.get_first(DOC_FIELD)
+        if not isinstance(data, bytes):
+            raise RuntimeError(f"a document in the index has no {DOC_FIELD} field; rebuild the index")
+        return IndexDoc.model_validate_json(data)
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        """Run a query; raise QueryError for malformed user input."""
+        searcher = self._idx().searcher()
+        text = text_query(self._schema, query.q)
+        full = combine(text, filter_queries(self._schema, query))
+        aggs = aggregations(query)
+        order = _SORTS.get(query.sort)
+        # tantivy panics on limit 0, so ask for one hit and drop it when size is 0.
+        found = searcher.search(
+            full,
+            limit=max(query.size, 1),
+            offset=query.offset,
+            count=True,
+            order_by_field="date" if order is not None else None,
+            order=order if order is not None else tantivy.Order.Desc,
+        )
+        result = searcher.aggregate(full, aggs) if aggs else {}
+        page = found.hits[: query.size]
+        snippets = _Snippets(searcher, self._schema, text) if query.highlight and page else None
+        hits: list[Hit] = []
+        for score, address in page:
+            stored = searcher.doc(address)
+            doc = self._stored(stored)
+            hits.append(
+                Hit(
+                    id=doc.id,
+                    score=float(score) if order is None else 0.0,
+                    doc_type=doc.doc_type,
+                    title=doc.title,
+                    snippet=snippets.html(stored, doc) if snippets else "",
+                    year=doc.year,
+                    jurisdiction=doc.jurisdiction,
+                    status=doc.status,
+                    applicants=doc.applicants,
+                    techs=doc.techs,
+                    forms=doc.forms,
+                    url=doc.url,
+                )
+            )
+        return SearchResult(
+            total=_total(found),
+            hits=hits,
+            facets=read_facets(result, query.facets),
+            histogram=read_histogram(result) if query.histogram else {},
+        )
+
+
+class _Snippets:
+    """Highlighted fragments: the abstract, else the title, else the start of the abstract."""
+
+    def __init__(
+        self, searcher: tantivy.Searcher, schema: tantivy.Schema, text: tantivy.Query | None
+    ) -> None:
+        """Prepare generators for the text query's terms (none for match-all)."""
+        self._generators: list[tantivy.SnippetGenerator] = []
+        if text is None:
+            return
+        for field in ("abstract", "title"):
+            generator = tantivy.SnippetGenerator.create(searcher, text, schema, field)
+            generator.set_max_num_chars(SNIPPET_CHARS)
+            self._generators.append(generator)
+
+    def html(self, stored: tantivy.Document, doc: IndexDoc) -> str:
+        """HTML with matched terms in <b>, spaces between Chinese characters removed."""
+        for generator in self._generators:
+            snippet = generator.snippet_from_doc(stored)
+            if snippet.highlighted():
+                return desegment(snippet.to_html())
+        plain = doc.abstract or doc.title
+        if len(plain) > SNIPPET_CHARS:
+            plain = plain[:SNIPPET_CHARS].rstrip() + "…"
+        return html.escape(plain, quote=False)

@@ -1,0 +1,53 @@
+"""Build the FastAPI application: routers, error handlers, the dashboard, and resources closed at shutdown."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+import dashboards
+from api import errors
+from api.deps import Resources
+from api.routes import documents, health, search, stats
+from vrscope import __version__
+from vrscope.settings import Settings, get_settings
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Nothing to open up front (the store and engine open on first use); close them at shutdown."""
+    try:
+        yield
+    finally:
+        app.state.resources.close()
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The vrscope API and dashboard; ``uvicorn api.main:create_app --factory`` serves it."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="vrscope",
+        version=__version__,
+        summary="Search and trends of virtual-reality patents and standards.",
+        docs_url="/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.resources = Resources(settings)
+    errors.install(app)
+    for module in (health, search, stats, documents):
+        app.include_router(module.router)
+    # Mounted last: the API routes above win, everything else is the dashboard.
+    app.mount("/", StaticFiles(directory=dashboards.static_dir(), html=True), name="dashboard")
+    return app
+
+
+def __getattr__(name: str) -> FastAPI:
+    """``api.main:app`` builds the app on first access, so importing this module opens nothing."""
+    if name == "app":
+        return create_app()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

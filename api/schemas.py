@@ -1,0 +1,117 @@
+"""Request and response schemas of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+
+from search.backend import FACETS, FacetValue, SearchResult
+from vrscope.records import Correction, Document, Labels
+
+DEFAULT_FACETS = ["doc_type", "techs", "forms", "jurisdiction"]
+
+
+class HealthPublic(BaseModel):
+    """Liveness plus the two numbers that tell whether the index is in step with the store."""
+
+    status: Literal["ok"] = "ok"
+    documents: int = Field(description="documents in the store of record")
+    indexed: int = Field(description="documents in the search index")
+    version: str
+
+
+class SearchParams(BaseModel):
+    """Query parameters of GET /api/v1/search; list parameters may be repeated (?tech=a&tech=b)."""
+
+    q: str = Field(default="", max_length=500, description="full-text query, Chinese or English")
+    doc_type: Literal["patent", "standard"] | None = Field(default=None, description="patent or standard")
+    tech: list[str] = Field(default_factory=list, description="technology, e.g. near_eye_display")
+    subtopic: list[str] = Field(default_factory=list, description="sub-topic")
+    form: list[str] = Field(default_factory=list, description="product form: VR, AR or MR")
+    jurisdiction: list[str] = Field(default_factory=list, description="patent office or standards body")
+    status: list[str] = Field(default_factory=list, description="legal or standard status")
+    source: list[str] = Field(default_factory=list, description="crawler source")
+    applicant: list[str] = Field(default_factory=list, description="normalized applicant name")
+    year_from: int | None = Field(default=None, ge=1800, le=2200, description="first year, inclusive")
+    year_to: int | None = Field(default=None, ge=1800, le=2200, description="last year, inclusive")
+    relevant_only: bool = Field(default=False, description="only documents labelled VR-relevant")
+    facet: list[str] = Field(
+        default_factory=list,
+        description=f"facets to count, one of {', '.join(FACETS)} (default {', '.join(DEFAULT_FACETS)})",
+    )
+    sort: Literal["relevance", "date_desc", "date_asc"] = Field(
+        default="relevance", description="result order"
+    )
+    page: int = Field(default=1, ge=1, le=10_000, description="1-based page number")
+    size: int = Field(default=20, ge=0, description="results per page (at most the server's max_page_size)")
+
+    @field_validator("doc_type", "year_from", "year_to", "sort", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
+        """An empty form field means 'not given'."""
+        if isinstance(value, str) and not value.strip():
+            return "relevance" if info.field_name == "sort" else None
+        return value
+
+    @field_validator("tech", "subtopic", "form", "jurisdiction", "status", "source", "applicant", "facet")
+    @classmethod
+    def _drop_blanks(cls, values: list[str]) -> list[str]:
+        """Ignore empty values of repeatable parameters."""
+        return [v.strip() for v in values if v.strip()]
+
+    @field_validator("facet")
+    @classmethod
+    def _known_facets(cls, values: list[str]) -> list[str]:
+        """Only the facets every engine can count."""
+        unknown = [v for v in values if v not in FACETS]
+        if unknown:
+            raise ValueError(f"unknown facet {', '.join(unknown)}; allowed: {', '.join(FACETS)}")
+        return list(dict.fromkeys(values))
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> SearchParams:
+        """year_from must not come after year_to."""
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
+        return self
+
+
+class SearchPublic(SearchResult):
+    """One page of search results, with facets and the per-year histogram of all matches."""
+
+    page: int
+    size: int
+
+
+class ProvenancePublic(BaseModel):
+    """Where and when a document was fetched."""
+
+    source: str
+    url: str | None = None
+    fetched_at: str
+    payload_sha256: str | None = None
+
+
+class DocumentPublic(BaseModel):
+    """A full record from the store with its effective labels and provenance."""
+
+    id: str
+    doc_type: str
+    title: str
+    year: int | None = None
+    record: Document
+    labels: Labels | None = Field(default=None, description="model labels, human correction on top")
+    correction: Correction | None = Field(default=None, description="the human correction, if any")
+    provenance: list[ProvenancePublic] = Field(default_factory=list)
+
+
+class StatsPublic(BaseModel):
+    """Counts for the dashboard header."""
+
+    documents: int
+    indexed: int
+    by_source: dict[str, int]
+    by_doc_type: dict[str, int]
+    by_tech: list[FacetValue]
+    by_form: list[FacetValue]

@@ -1,0 +1,216 @@
+// Bilingual labels (zh / en), the taxonomy's names and colours, and the chosen language.
+
+export const TECHS = [
+  "near_eye_display",
+  "perception_interaction",
+  "rendering_computation",
+  "content_production",
+];
+
+// One colour per technology (colour-blind safe, Okabe–Ito); "_all" is the total of all matches.
+export const COLORS = {
+  near_eye_display: "#0072b2",
+  perception_interaction: "#009e73",
+  rendering_computation: "#d55e00",
+  content_production: "#cc79a7",
+  _all: "#6b7280",
+};
+
+const STRINGS = {
+  en: {
+    tagline: "VR patents and standards tracker",
+    placeholder: "Search titles, abstracts, claims… e.g. pancake optics, 近眼显示",
+    search: "Search",
+    sortRelevance: "Most relevant",
+    sortNewest: "Newest first",
+    sortOldest: "Oldest first",
+    relevantOnly: "VR-relevant only",
+    yearFrom: "from",
+    yearTo: "to",
+    years: "Years",
+    filters: "Filters",
+    clearAll: "Clear all",
+    remove: "Remove filter",
+    chartTitle: "Filings per year by technology",
+    saveSvg: "Save as SVG",
+    noChart: "No dated documents match.",
+    year: "Year",
+    documents: "Documents",
+    patents: "Patents",
+    standards: "Standards",
+    indexed: "indexed",
+    results: (n) => `${n.toLocaleString("en")} result${n === 1 ? "" : "s"}`,
+    pageOf: (p, n) => `page ${p} of ${n}`,
+    noResults: "Nothing matches. Try fewer words or fewer filters.",
+    loading: "Loading…",
+    prev: "‹ Previous",
+    next: "Next ›",
+    close: "Close",
+    apiDocs: "API documentation",
+    facet_techs: "Technology",
+    facet_forms: "Product form",
+    facet_jurisdiction: "Office / body",
+    facet_doc_type: "Document type",
+    labels: "Classification",
+    relevant: "VR-relevant",
+    notRelevant: "Not VR-relevant",
+    general: "general",
+    corrected: "corrected by",
+    model: "Model",
+    provenance: "Provenance",
+    source: "Source",
+    openSource: "Open at source",
+    none: "none",
+    yes: "yes",
+    no: "no",
+    all: "All matches",
+    notFound: "Document not found.",
+  },
+  zh: {
+    tagline: "虚拟现实专利与标准追踪",
+    placeholder: "搜索标题、摘要、权利要求…… 例如 近眼显示、pancake optics",
+    search: "搜索",
+    sortRelevance: "相关度优先",
+    sortNewest: "最新优先",
+    sortOldest: "最早优先",
+    relevantOnly: "仅 VR 相关",
+    yearFrom: "从",
+    yearTo: "至",
+    years: "年份",
+    filters: "筛选",
+    clearAll: "全部清除",
+    remove: "移除筛选",
+    chartTitle: "各技术领域逐年申请量",
+    saveSvg: "保存为 SVG",
+    noChart: "没有带日期的匹配文献。",
+    year: "年份",
+    documents: "文献",
+    patents: "专利",
+    standards: "标准",
+    indexed: "已索引",
+    results: (n) => `共 ${n.toLocaleString("zh")} 条结果`,
+    pageOf: (p, n) => `第 ${p} / ${n} 页`,
+    noResults: "没有匹配结果，请减少关键词或筛选条件。",
+    loading: "加载中……",
+    prev: "‹ 上一页",
+    next: "下一页 ›",
+    close: "关闭",
+    apiDocs: "API 文档",
+    facet_techs: "关键技术",
+    facet_forms: "产品形态",
+    facet_jurisdiction: "受理局 / 发布机构",
+    facet_doc_type: "文献类型",
+    labels: "分类",
+    relevant: "VR 相关",
+    notRelevant: "非 VR 相关",
+    general: "通用",
+    corrected: "人工修正：",
+    model: "模型",
+    provenance: "来源记录",
+    source: "来源",
+    openSource: "查看原文",
+    none: "无",
+    yes: "是",
+    no: "否",
+    all: "全部匹配",
+    notFound: "未找到该文献。",
+  },
+};
+
+const NAMES = {
+  tech: {
+    en: {
+      near_eye_display: "Near-eye display",
+      perception_interaction: "Perception & interaction",
+      rendering_computation: "Rendering & computation",
+      content_production: "Content production",
+      _all: "All matches",
+    },
+    zh: {
+      near_eye_display: "近眼显示",
+      perception_interaction: "感知交互",
+      rendering_computation: "渲染计算",
+      content_production: "内容制作",
+      _all: "全部匹配",
+    },
+  },
+  doc_type: {
+    en: { patent: "Patent", standard: "Standard" },
+    zh: { patent: "专利", standard: "标准" },
+  },
+  status: {
+    en: {
+      plan: "Plan", preparatory: "Preparatory", committee_draft: "Committee draft",
+      draft_for_comment: "Draft for comment", under_development: "Under development", approval: "Approval",
+      published: "Published", to_be_implemented: "To be implemented", under_review: "Under review",
+      withdrawn: "Withdrawn", replaced: "Replaced",
+    },
+    zh: {
+      plan: "计划", preparatory: "预研", committee_draft: "委员会草案", draft_for_comment: "征求意见稿",
+      under_development: "起草中", approval: "批准中", published: "现行", to_be_implemented: "即将实施",
+      under_review: "复审中", withdrawn: "废止", replaced: "被代替",
+    },
+  },
+  level: {
+    en: { international: "International", national: "National", industry: "Industry", local: "Local",
+          group: "Group" },
+    zh: { international: "国际标准", national: "国家标准", industry: "行业标准", local: "地方标准",
+          group: "团体标准" },
+  },
+};
+
+const KEY = "vrscope.lang";
+
+/** The language to start in: the one remembered, else the browser's. */
+export function initialLang() {
+  let saved = null;
+  try {
+    saved = localStorage.getItem(KEY);
+  } catch {
+    // storage disabled: fall back to the browser language
+  }
+  if (saved === "zh" || saved === "en") return saved;
+  const browser = (navigator.languages && navigator.languages[0]) || navigator.language || "en";
+  return browser.toLowerCase().startsWith("zh") ? "zh" : "en";
+}
+
+let current = "en";
+
+/** Switch language and remember it. */
+export function setLang(lang) {
+  current = lang === "zh" ? "zh" : "en";
+  try {
+    localStorage.setItem(KEY, current);
+  } catch {
+    // storage disabled: the choice lasts for this page only
+  }
+  document.documentElement.lang = current === "zh" ? "zh-CN" : "en";
+}
+
+export function getLang() {
+  return current;
+}
+
+/** A UI string; functions are called with the extra arguments. */
+export function t(key, ...args) {
+  const value = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  return typeof value === "function" ? value(...args) : value;
+}
+
+/** The display name of a vocabulary value (technology, doc type, status, level); other values as given. */
+export function label(kind, value) {
+  const names = NAMES[kind];
+  return (names && (names[current][value] ?? names.en[value])) || String(value);
+}
+
+/** Fill every element marked data-i18n / data-i18n-placeholder / data-i18n-title. */
+export function translatePage(root = document) {
+  for (const node of root.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of root.querySelectorAll("[data-i18n-placeholder]")) {
+    node.placeholder = t(node.dataset.i18nPlaceholder);
+  }
+  for (const node of root.querySelectorAll("[data-i18n-title]")) {
+    node.title = t(node.dataset.i18nTitle);
+    node.setAttribute("aria-label", node.title);
+  }
+}

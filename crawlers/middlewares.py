@@ -7,7 +7,7 @@ import email.utils
 import logging
 import time
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.http import Response
 
@@ -42,9 +42,7 @@ class RetryAfterMiddleware:
         settings = crawler.settings
         return cls(settings.getfloat("RETRY_AFTER_MAX", 120.0), settings.getint("RETRY_TIMES", 3))
 
-    async def process_response(
-        self, request: Request, response: Response, spider: Spider
-    ) -> Request | Response:
+    async def process_response(self, request: Request, response: Response) -> Request | Response:
         """Sleep for Retry-After, then send the request again."""
         if response.status not in (429, 503):
             return response

@@ -50,8 +50,10 @@ def crawl(settings: Settings, sources: list[str], **overrides: Any) -> dict[str,
         crawlers[source] = crawler
         process.crawl(crawler)
     process.start()
-    return {source: dict(crawler.stats.get_stats()) if crawler.stats else {}
-            for source, crawler in crawlers.items()}
+    return {
+        source: dict(crawler.stats.get_stats()) if crawler.stats else {}
+        for source, crawler in crawlers.items()
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -64,8 +66,11 @@ def main(argv: list[str] | None = None) -> None:
     sources = list(argv if argv is not None else sys.argv[1:]) or sorted(SPIDERS)
     stats = crawl(get_settings(), sources)
     keep = ("vrscope/", "item_", "log_count/ERROR")
-    print(json.dumps({s: {k: v for k, v in st.items() if k.startswith(keep)} for s, st in stats.items()},
-                     default=str))
+    print(
+        json.dumps(
+            {s: {k: v for k, v in st.items() if k.startswith(keep)} for s, st in stats.items()}, default=str
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -14,12 +14,15 @@ from rich.table import Table
 
 from vrscope.settings import Settings, get_settings
 
-app = typer.Typer(help="vrscope: VR patents and standards — crawl, classify, search, analyse.", no_args_is_help=True)
+app = typer.Typer(
+    help="vrscope: VR patents and standards — crawl, classify, search, analyse.", no_args_is_help=True
+)
 console = Console()
 
 SOURCES = ("epo_ops", "openstd")
 DataDir = Annotated[
-    Path | None, typer.Option("--data-dir", help="Data directory (store, index, models); default VRSCOPE_DATA_DIR.")
+    Path | None,
+    typer.Option("--data-dir", help="Data directory (store, index, models); default VRSCOPE_DATA_DIR."),
 ]
 
 
@@ -33,8 +36,12 @@ def _settings(data_dir: Path | None) -> Settings:
 @contextmanager
 def _bar(label: str, total: int) -> Iterator[Progress]:
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=False,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
     ) as progress:
         progress.add_task(label, total=total)
         yield progress
@@ -49,7 +56,9 @@ def _advance(progress: Progress) -> Callable[[int], None]:
 def crawl(
     source: Annotated[
         list[str] | None,
-        typer.Option("--source", "-s", help=f"Source to crawl (repeatable): {', '.join(SOURCES)}. Default: all."),
+        typer.Option(
+            "--source", "-s", help=f"Source to crawl (repeatable): {', '.join(SOURCES)}. Default: all."
+        ),
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
@@ -59,7 +68,9 @@ def crawl(
     chosen = source or list(SOURCES)
     bad = [s for s in chosen if s not in SOURCES]
     if bad:
-        raise typer.BadParameter(f"unknown source {bad[0]!r}; choose from {', '.join(SOURCES)}", param_hint="--source")
+        raise typer.BadParameter(
+            f"unknown source {bad[0]!r}; choose from {', '.join(SOURCES)}", param_hint="--source"
+        )
     stats = run_crawl(_settings(data_dir), chosen)
     for name, st in stats.items():
         stored = sum(v for k, v in st.items() if k.startswith("vrscope/records/"))
@@ -75,12 +86,14 @@ def train(data_dir: DataDir = None) -> None:
     settings = _settings(data_dir)
     with Store(settings.db_path) as store, console.status("training"):
         classifier = train_classifier(store, settings)
-    console.print(f"model {classifier.version} saved to {settings.model_dir}")
+    console.print(f"model {classifier.model_version} saved to {settings.model_dir}")
 
 
 @app.command()
 def classify(
-    all_documents: Annotated[bool, typer.Option("--all", help="Relabel every document, not only new ones.")] = False,
+    all_documents: Annotated[
+        bool, typer.Option("--all", help="Relabel every document, not only new ones.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Label every unlabelled (or changed) document; human corrections are never overwritten."""
@@ -90,15 +103,17 @@ def classify(
     settings = _settings(data_dir)
     with Store(settings.db_path) as store:
         classifier = load_or_train(store, settings)
-        total = store.count() if all_documents else len(store.unlabelled_ids(classifier.version))
+        total = store.count() if all_documents else len(store.unlabelled_ids(classifier.model_version))
         with _bar("classify", total) as progress:
             done = classify_documents(store, classifier, all_documents, _advance(progress))
-    console.print(f"labelled {done} documents with {classifier.version}")
+    console.print(f"labelled {done} documents with {classifier.model_version}")
 
 
 @app.command()
 def index(
-    rebuild: Annotated[bool, typer.Option("--rebuild", help="Clear the index and rebuild it from the store.")] = False,
+    rebuild: Annotated[
+        bool, typer.Option("--rebuild", help="Clear the index and rebuild it from the store.")
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Write the store's documents and labels into the search index."""
@@ -165,7 +180,9 @@ def demo(
     serve_after: Annotated[
         bool, typer.Option("--serve/--no-serve", help="Serve the dashboard after the summary.")
     ] = True,
-    port: Annotated[int | None, typer.Option(help="Port for the dashboard (default VRSCOPE_API_PORT).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port for the dashboard (default VRSCOPE_API_PORT).")
+    ] = None,
     data_dir: DataDir = None,
 ) -> None:
     """Offline end to end: mirror recorded responses, crawl, classify, index, summarize, serve."""

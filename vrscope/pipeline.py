@@ -56,7 +56,11 @@ def classify_documents(
     store: Store, classifier: Classifier, everything: bool = False, progress: Progress = _noop
 ) -> int:
     """Label documents that have no labels from this model version (or all); returns how many."""
-    ids = [d.id for d in store.iter_documents()] if everything else store.unlabelled_ids(classifier.version)
+    ids = (
+        [d.id for d in store.iter_documents()]
+        if everything
+        else store.unlabelled_ids(classifier.model_version)
+    )
     done = 0
     for start in range(0, len(ids), BATCH):
         batch = [doc for doc in (store.get(i) for i in ids[start : start + BATCH]) if doc is not None]
@@ -75,7 +79,9 @@ def index_docs(store: Store) -> Iterator[IndexDoc]:
         yield to_index_doc(doc, store.labels(doc.id))
 
 
-def index_documents(store: Store, backend: SearchBackend, rebuild: bool = False, progress: Progress = _noop) -> int:
+def index_documents(
+    store: Store, backend: SearchBackend, rebuild: bool = False, progress: Progress = _noop
+) -> int:
     """Write every stored document to the search index; ``rebuild`` clears it first."""
     if rebuild:
         backend.clear()

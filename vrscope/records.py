@@ -223,6 +223,6 @@ def effective_labels(model: Labels | None, correction: Correction | None) -> Lab
     for key in ("techs", "subtopics", "forms"):
         chosen = getattr(correction, key)
         if chosen is not None:
-            data[key] = {name: 1.0 for name in chosen}
+            data[key] = dict.fromkeys(chosen, 1.0)
     data["model_version"] = f"{base.model_version}+human"
     return Labels.model_validate(data)

@@ -27,7 +27,9 @@ class Settings(BaseSettings):
         'cpc=G02B27/01 or cpc=G06T19/00 or ta="virtual reality"',
         description="CQL query the EPO OPS spider searches.",
     )
-    epo_ops_max_results: int = Field(100, description="Most search results the EPO OPS spider fetches per run.")
+    epo_ops_max_results: int = Field(
+        100, description="Most search results the EPO OPS spider fetches per run."
+    )
     openstd_base_url: str = Field("https://openstd.samr.gov.cn", description="openstd.samr.gov.cn base URL.")
     openstd_keywords: list[str] = Field(
         default_factory=lambda: ["虚拟现实", "增强现实", "头戴式显示"],
@@ -40,7 +42,8 @@ class Settings(BaseSettings):
     obey_robots: bool = Field(True, description="Obey robots.txt where a site has one.")
     crawl_log_level: str = Field("INFO", description="Scrapy log level for crawls (DEBUG, INFO, WARNING …).")
     user_agent: str = Field(
-        "vrscope/0.1 (VR patent and standards tracker; polite crawler)", description="User-Agent sent by the crawlers."
+        "vrscope/0.1 (VR patent and standards tracker; polite crawler)",
+        description="User-Agent sent by the crawlers.",
     )
 
     api_host: str = Field("127.0.0.1", description="Address the API and dashboard listen on.")

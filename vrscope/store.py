@@ -135,8 +135,18 @@ class Store:
                 conn.execute(
                     "INSERT INTO documents(id, doc_type, data, source, url, fetched_at, payload_sha256,"
                     " content_sha256, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (record.id, record.doc_type, record.model_dump_json(), record.source, record.url,
-                     fetched, payload_sha256, content, now, now),
+                    (
+                        record.id,
+                        record.doc_type,
+                        record.model_dump_json(),
+                        record.source,
+                        record.url,
+                        fetched,
+                        payload_sha256,
+                        content,
+                        now,
+                        now,
+                    ),
                 )
                 return UpsertResult(record.id, "inserted")
             if row["content_sha256"] == content:
@@ -148,8 +158,17 @@ class Store:
             conn.execute(
                 "UPDATE documents SET doc_type=?, data=?, source=?, url=?, fetched_at=?, payload_sha256=?,"
                 " content_sha256=?, updated_at=? WHERE id=?",
-                (record.doc_type, record.model_dump_json(), record.source, record.url, fetched,
-                 payload_sha256, content, now, record.id),
+                (
+                    record.doc_type,
+                    record.model_dump_json(),
+                    record.source,
+                    record.url,
+                    fetched,
+                    payload_sha256,
+                    content,
+                    now,
+                    record.id,
+                ),
             )
             return UpsertResult(record.id, "updated")
 
@@ -171,19 +190,25 @@ class Store:
     def count(self, doc_type: str | None = None) -> int:
         """How many documents (of one type)."""
         if doc_type:
-            return int(self.conn.execute("SELECT count(*) FROM documents WHERE doc_type=?", (doc_type,))
-                       .fetchone()[0])
+            return int(
+                self.conn.execute("SELECT count(*) FROM documents WHERE doc_type=?", (doc_type,)).fetchone()[
+                    0
+                ]
+            )
         return int(self.conn.execute("SELECT count(*) FROM documents").fetchone()[0])
 
     def counts_by_source(self) -> dict[str, int]:
         """Documents per source that last stored them."""
-        rows = self.conn.execute("SELECT source, count(*) AS n FROM documents GROUP BY source ORDER BY source")
+        rows = self.conn.execute(
+            "SELECT source, count(*) AS n FROM documents GROUP BY source ORDER BY source"
+        )
         return {r["source"]: int(r["n"]) for r in rows}
 
     def provenance(self, doc_id: str) -> list[dict[str, str | None]]:
         """Every (source, url, fetched_at, payload hash) a document was seen at."""
         rows = self.conn.execute(
-            "SELECT source, url, fetched_at, payload_sha256 FROM provenance WHERE doc_id=? ORDER BY fetched_at",
+            "SELECT source, url, fetched_at, payload_sha256 FROM provenance"
+            " WHERE doc_id=? ORDER BY fetched_at",
             (doc_id,),
         )
         return [dict(r) for r in rows]
@@ -198,7 +223,8 @@ class Store:
                 if row is None:
                     raise KeyError(f"no document {doc_id!r}")
                 conn.execute(
-                    "INSERT OR REPLACE INTO labels(doc_id, data, model_version, content_sha256) VALUES (?,?,?,?)",
+                    "INSERT OR REPLACE INTO labels(doc_id, data, model_version, content_sha256)"
+                    " VALUES (?,?,?,?)",
                     (doc_id, labels.model_dump_json(), labels.model_version, row["content_sha256"]),
                 )
                 n += 1
@@ -248,7 +274,9 @@ class Store:
     # crawl state and dead letters ----------------------------------------------------------
     def get_state(self, source: str, key: str) -> str | None:
         """How far a crawl of one source and query got."""
-        row = self.conn.execute("SELECT value FROM crawl_state WHERE source=? AND key=?", (source, key)).fetchone()
+        row = self.conn.execute(
+            "SELECT value FROM crawl_state WHERE source=? AND key=?", (source, key)
+        ).fetchone()
         return str(row[0]) if row else None
 
     def set_state(self, source: str, key: str, value: str) -> None:
@@ -259,8 +287,9 @@ class Store:
                 (source, key, value, _now()),
             )
 
-    def dead_letter(self, source: str, url: str | None, error: str, status: int | None = None,
-                    body: bytes | None = None) -> None:
+    def dead_letter(
+        self, source: str, url: str | None, error: str, status: int | None = None, body: bytes | None = None
+    ) -> None:
         """Log a response that could not be turned into records."""
         with self.transaction() as conn:
             conn.execute(

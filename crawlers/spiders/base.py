@@ -29,6 +29,17 @@ class VrscopeSpider(scrapy.Spider):
         given = self.settings.get("VRSCOPE_SETTINGS") if hasattr(self, "settings") else None
         return given if isinstance(given, Settings) else get_settings()
 
+    def public_url(self, url: str, setting: str) -> str:
+        """The public address of a page fetched through a mirror or proxy configured in ``setting``.
+
+        Records keep the address a person can open, and stay identical whichever base URL fetched them.
+        """
+        base = str(getattr(self.vr_settings, setting)).rstrip("/")
+        public = str(Settings.model_fields[setting].default).rstrip("/")
+        if base != public and url.startswith(base):
+            return public + url[len(base) :]
+        return url
+
     def record(self, record: Patent | Standard, response: Response) -> CrawledRecord:
         """Wrap a parsed record with the hash of the payload it came from."""
         return CrawledRecord(record=record, payload_sha256=sha256_bytes(response.body))
@@ -48,5 +59,8 @@ class VrscopeSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else None
         log.warning("request failed: %s: %s", url, failure.getErrorMessage())
-        yield DeadLetter(self.source, url, f"{failure.type.__name__ if failure.type else 'error'}: "
-                         f"{failure.getErrorMessage()}")
+        yield DeadLetter(
+            self.source,
+            url,
+            f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}",
+        )

@@ -134,7 +134,8 @@ class OpenstdSpider(VrscopeSpider):
             return
         try:
             fetched_at = dt.datetime.now(dt.UTC)
-            standard = parser.parse_detail(response.body, response.url, fetched_at, _charset(response))
+            url = self.public_url(response.url, "openstd_base_url")
+            standard = parser.parse_detail(response.body, url, fetched_at, _charset(response))
         except ParseError as error:
             yield self.dead_letter(response, f"ParseError: {error}")
             return

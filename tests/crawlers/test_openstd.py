@@ -251,6 +251,11 @@ def test_crawl_the_mirror_twice(tmp_path: Path) -> None:
     with Store(tmp_path / "vrscope.sqlite3") as store:
         assert store.count() == len(EXPECTED)
         assert all(len(store.provenance(i)) == 1 for i in EXPECTED)
+        # Records keep the public address, not the mirror's, so a re-crawl changes nothing.
+        urls = [d.url or "" for d in store.iter_documents("standard")]
+        assert all(u.startswith("https://openstd.samr.gov.cn/bzgk/std/newGbInfo?hcno=") for u in urls), urls
+        changed = "SELECT count(*) FROM documents WHERE updated_at != first_seen"
+        assert store.conn.execute(changed).fetchone()[0] == 0
 
 
 @pytest.mark.slow

@@ -39,8 +39,12 @@ def test_upsert_is_idempotent_and_detects_changes(tmp_path: Path) -> None:
 
 def test_variant_identifiers_land_on_one_document(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
-        store.upsert(Standard(id="GB/T 38259—2019", source="openstd", title_zh="虚拟现实头戴式显示设备通用规范"))
-        store.upsert(Standard(id="GB/T38259-2019", source="cn-seed", title_zh="虚拟现实头戴式显示设备通用规范"))
+        store.upsert(
+            Standard(id="GB/T 38259—2019", source="openstd", title_zh="虚拟现实头戴式显示设备通用规范")
+        )
+        store.upsert(
+            Standard(id="GB/T38259-2019", source="cn-seed", title_zh="虚拟现实头戴式显示设备通用规范")
+        )
         assert store.count() == 1
         sources = {p["source"] for p in store.provenance("GB/T 38259-2019")}
         assert sources == {"openstd", "cn-seed"}

@@ -102,6 +102,10 @@ class QueryError(ValueError):
     """The user's query cannot be parsed; the API answers 400 with this message."""
 
 
+class IndexingError(RuntimeError):
+    """The engine refused some documents; the message names them and says why."""
+
+
 @runtime_checkable
 class SearchBackend(Protocol):
     """What the API and the analytics need from a search engine."""
@@ -132,4 +136,13 @@ class SearchBackend(Protocol):
 
     def close(self) -> None:
         """Release files and connections."""
+        ...
+
+
+@runtime_checkable
+class RebuildableBackend(SearchBackend, Protocol):
+    """An engine that builds a complete new index beside the live one, then switches to it."""
+
+    def rebuild(self, docs: Iterable[IndexDoc]) -> int:
+        """Replace the whole index with docs, readers never seeing it half built; return the count."""
         ...

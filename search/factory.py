@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Protocol
 
 from search.backend import SearchBackend
+from search.elastic_client import ElasticSettings
 from search.embedded import EmbeddedBackend
 
 
-class BackendSettings(Protocol):
+class BackendSettings(ElasticSettings, Protocol):
     """The settings get_backend reads (vrscope.settings.Settings has them)."""
 
     @property
@@ -24,11 +25,12 @@ class BackendSettings(Protocol):
 
 
 def get_backend(settings: BackendSettings) -> SearchBackend:
-    """The configured SearchBackend: embedded tantivy, or Elasticsearch (not available yet)."""
+    """The configured SearchBackend: embedded tantivy, or Elasticsearch behind settings.es_index."""
     if settings.backend == "embedded":
         return EmbeddedBackend(settings.index_dir)
     if settings.backend == "elastic":
-        raise NotImplementedError(
-            "the Elasticsearch backend lands with issue 6; set VRSCOPE_BACKEND=embedded meanwhile"
-        )
+        # Imported here: the Elasticsearch client is only loaded by those who use it.
+        from search.elastic import ElasticBackend
+
+        return ElasticBackend(settings)
     raise ValueError(f"unknown search backend {settings.backend!r}")

@@ -23,6 +23,16 @@ def test_embedded(settings: Settings) -> None:
         engine.close()
 
 
-def test_elastic_not_yet(tmp_path: Path) -> None:
-    with pytest.raises(NotImplementedError, match="issue 6"):
+def test_elastic(tmp_path: Path) -> None:
+    from search.elastic import ElasticBackend
+
+    settings = Settings(data_dir=tmp_path, backend="elastic", es_url="http://127.0.0.1:9", es_index="vr")
+    engine = get_backend(settings)  # no request is made until the engine is used
+    try:
+        assert isinstance(engine, ElasticBackend)
+        assert isinstance(engine, SearchBackend)
+        assert engine.alias == "vr"
+    finally:
+        engine.close()
+    with pytest.raises(ValueError, match="VRSCOPE_ES_URL"):
         get_backend(Settings(data_dir=tmp_path, backend="elastic"))

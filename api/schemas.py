@@ -104,6 +104,9 @@ class DocumentPublic(BaseModel):
     labels: Labels | None = Field(default=None, description="model labels, human correction on top")
     correction: Correction | None = Field(default=None, description="the human correction, if any")
     provenance: list[ProvenancePublic] = Field(default_factory=list)
+    explanations: dict[str, list[str]] | None = Field(
+        default=None, description="label → terms, codes and words that pushed it (from the saved model)"
+    )
 
 
 class StatsPublic(BaseModel):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from classify.taxonomy import TAXONOMY, Taxonomy
 from classify.weak import WeakLabels, hints_for, weak_labels_from_text
 
-__all__ = ["CPC_HINTS", "CodeHint", "COMMITTEE_HINTS", "ICS_HINTS", "code_prefixes", "lookup",
+__all__ = ["CPC_HINTS", "CodeHint", "COMMITTEE_HINTS", "ICS_HINTS", "code_hints", "code_prefixes", "lookup",
            "normalize_code", "weak_labels_from_codes", "weak_labels_from_text"]
 
 
@@ -302,9 +302,9 @@ def _ics_lookup(code: str, hints: Mapping[str, CodeHint]) -> CodeHint | None:
                 None)
 
 
-def weak_labels_from_codes(cpc: Iterable[str] = (), ipc: Iterable[str] = (), ics: Iterable[str] = (),
-                           committee: str | None = None, *, taxonomy: Taxonomy = TAXONOMY) -> WeakLabels:
-    """Weak labels from classification codes (CPC/IPC, ICS) and a standards committee name."""
+def code_hints(cpc: Iterable[str] = (), ipc: Iterable[str] = (), ics: Iterable[str] = (),
+               committee: str | None = None) -> dict[str, CodeHint]:
+    """The hint of every code that has one, keyed 'cpc:<code>', 'ics:<code>' or 'committee:<name>'."""
     found: dict[str, CodeHint] = {}
     for code in [*cpc, *ipc]:
         norm = normalize_code(code)
@@ -320,6 +320,13 @@ def weak_labels_from_codes(cpc: Iterable[str] = (), ipc: Iterable[str] = (), ics
         for key, hint in COMMITTEE_HINTS.items():
             if key.lower() in lowered:
                 found[f"committee:{key}"] = hint
+    return found
+
+
+def weak_labels_from_codes(cpc: Iterable[str] = (), ipc: Iterable[str] = (), ics: Iterable[str] = (),
+                           committee: str | None = None, *, taxonomy: Taxonomy = TAXONOMY) -> WeakLabels:
+    """Weak labels from classification codes (CPC/IPC, ICS) and a standards committee name."""
+    found = code_hints(cpc, ipc, ics, committee)
     score_left = 1.0
     labels: list[str] = []
     for hint in found.values():

@@ -1,4 +1,4 @@
-"""The classifier: trained on weak labels, taxonomy examples and any gold labels; saved with skops."""
+"""The classifier: trained on weak labels, taxonomy examples and gold labels; calibrated; saved with skops."""
 
 from __future__ import annotations
 
@@ -6,125 +6,49 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-import platform
 import time
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from classify.codemap import COMMITTEE_HINTS, CPC_HINTS, ICS_HINTS, weak_labels_from_codes
-from classify.features import (
-    Doc,
-    as_matrix,
-    build_pipeline,
-    compact_vocabularies,
-    doc_from_record,
-    hint_tokens,
+from classify.artifacts import (
+    ALLOWED_TYPES,
+    METADATA_FILE,
+    MODEL_FILE,
+    UntrustedModelError,
+    load_artifacts,
+    save_artifacts,
 )
-from classify.taxonomy import TAXONOMY, Concept, Taxonomy
-from classify.weak import WeakLabels, weak_labels_from_text
-from vrscope import __version__
+from classify.features import as_matrix, build_features, compact_vocabularies, document
+from classify.linear import LinearHeads, calibrate, fit_weights, out_of_fold, sigmoid
+from classify.taxonomy import TAXONOMY, Taxonomy
+from classify.training import (
+    Example,
+    Gold,
+    Item,
+    gold_examples,
+    group_of,
+    targets_with_gold,
+    taxonomy_examples,
+)
+from classify.weak import WeakLabels
 from vrscope.records import Correction, Labels, Patent, Standard
 
 if TYPE_CHECKING:
-    from sklearn.pipeline import Pipeline
+    from sklearn.compose import ColumnTransformer
 
-Item = Patent | Standard | str
-Gold = Labels | Correction
-MODEL_FILE = "model.skops"
-METADATA_FILE = "metadata.json"
-FORMAT_VERSION = 1
-# Types skops does not trust by default but our pipeline legitimately contains; anything else is refused.
-ALLOWED_TYPES = frozenset({"classify.features.segment"})
-
-
-class UntrustedModelError(RuntimeError):
-    """A saved model contains types outside the allow-list."""
-
-
-@dataclass(frozen=True)
-class Example:
-    """One training document with its target label names."""
-
-    doc: Doc
-    targets: frozenset[str]
-    origin: str
-
-
-def document(item: Item, taxonomy: Taxonomy = TAXONOMY) -> tuple[Doc, WeakLabels]:
-    """The model's view of a record or text (rule evidence included as hint tokens) and that evidence."""
-    doc = Doc(item) if isinstance(item, str) else doc_from_record(item)
-    weak = weak_labels_from_text(doc.text, taxonomy)
-    if isinstance(item, Patent):
-        weak = weak_labels_from_codes(item.cpc, item.ipc, taxonomy=taxonomy) | weak
-    elif isinstance(item, Standard):
-        weak = weak_labels_from_codes(ics=item.ics, committee=item.committee, taxonomy=taxonomy) | weak
-    return Doc(doc.text, doc.codes, tuple(hint_tokens(weak))), weak
+__all__ = ["ALLOWED_TYPES", "Classifier", "Example", "METADATA_FILE", "MODEL_FILE", "UntrustedModelError",
+           "document", "targets_with_gold", "weak_labels_for"]
+FORMAT_VERSION = 2
+GROUP_OF_LABEL = {"relevant": "relevance", "tech": "techs", "form": "forms", "sub": "subtopics"}
 
 
 def weak_labels_for(item: Item, taxonomy: Taxonomy = TAXONOMY) -> WeakLabels:
     """Rule evidence for a record (codes and text) or a bare text."""
     return document(item, taxonomy)[1]
-
-
-def _given(gold: Gold, key: str, known: Iterable[str]) -> set[str] | None:
-    """The known ids a gold label gives for one field, or None when it says nothing about it."""
-    value = getattr(gold, key)
-    if value is None:
-        return None
-    return {str(v).lower() for v in value} & set(known)
-
-
-def targets_with_gold(weak: WeakLabels, gold: Gold, taxonomy: Taxonomy = TAXONOMY) -> frozenset[str]:
-    """Weak targets overridden by gold: relevance always; techs/forms/sub-topics when gold is relevant."""
-    targets = set(weak.targets()) - {"relevant"}
-    relevant = weak.relevant if gold.relevant is None else gold.relevant
-    if not relevant:  # gold says nothing about topics of irrelevant documents: keep the hints
-        return frozenset(targets)
-    targets.add("relevant")
-    subs = _given(gold, "subtopics", taxonomy.subtopic_ids())
-    techs = _given(gold, "techs", taxonomy.tech_ids())
-    if subs is not None:
-        targets = {t for t in targets if not t.startswith("sub:")} | {f"sub:{s}" for s in subs}
-    if techs is not None:
-        techs |= {taxonomy.parent_of(t[4:]) for t in targets if t.startswith("sub:") and subs is not None}
-        targets = {t for t in targets if not t.startswith(("tech:", "sub:"))
-                   or (t.startswith("sub:") and taxonomy.parent_of(t[4:]) in techs)}
-        targets |= {f"tech:{t}" for t in techs}
-    forms = _given(gold, "forms", taxonomy.form_ids())
-    if forms is not None:
-        targets = {t for t in targets if not t.startswith("form:")} | {f"form:{f}" for f in forms}
-    return frozenset(targets & set(taxonomy.label_names()))
-
-
-def taxonomy_examples(taxonomy: Taxonomy = TAXONOMY) -> list[Example]:
-    """Tiny documents made of each concept's terms; negatives come from the off-topic vocabularies."""
-    out: list[Example] = []
-    for concept in (*taxonomy.relevance, *taxonomy.forms, *taxonomy.techs, *taxonomy.subtopics):
-        own = {"tech": f"tech:{concept.id}", "form": f"form:{concept.id}", "subtopic": f"sub:{concept.id}"}
-        for lang, sep in (("zh", "，"), ("en", "; ")):
-            terms = concept.all_terms(lang)
-            if not terms:
-                continue
-            doc, weak = document(sep.join((concept.name(lang), *terms)), taxonomy)
-            targets = set(weak.targets())
-            if concept.kind in own:
-                targets.add(own[concept.kind])
-            if concept.parent:
-                targets.add(f"tech:{concept.parent}")
-            out.append(Example(doc, frozenset(targets), "taxonomy"))
-    for concept in taxonomy.negatives:
-        for lang, sep in (("zh", "，"), ("en", "; ")):
-            terms = concept.all_terms(lang)
-            for start in range(0, len(terms), 5):
-                doc = document(sep.join(terms[start:start + 5]), taxonomy)[0]
-                out.append(Example(doc, frozenset(), "taxonomy"))
-    return out
 
 
 def _digest(data: Any) -> str:
@@ -133,53 +57,49 @@ def _digest(data: Any) -> str:
                           .encode("utf-8")).hexdigest()
 
 
-def _taxonomy_from_dict(data: Mapping[str, Any]) -> Taxonomy:
-    """Rebuild a Taxonomy saved with dataclasses.asdict (lists back to tuples)."""
-    def concept(c: Mapping[str, Any]) -> Concept:
-        """One concept from its dict."""
-        fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in c.items()}
-        return Concept(**fields)
-
-    groups = ("relevance", "forms", "techs", "subtopics", "negatives")
-    kwargs: dict[str, Any] = {g: tuple(concept(c) for c in data[g]) for g in groups}
-    return Taxonomy(**kwargs, masked=tuple(data["masked"]))
+def label_group(label: str) -> str:
+    """'relevance', 'techs', 'forms' or 'subtopics' for a model label name."""
+    return GROUP_OF_LABEL[label.partition(":")[0]]
 
 
-def _library_versions() -> dict[str, str]:
-    """Versions of Python and the libraries a saved model depends on."""
-    versions = {"python": platform.python_version()}
-    for name in ("scikit-learn", "skops", "numpy", "scipy", "rjieba"):
-        try:
-            versions[name] = importlib_metadata.version(name)
-        except importlib_metadata.PackageNotFoundError:
-            versions[name] = "unknown"
-    return versions
+@dataclass
+class Params:
+    """Training parameters (saved in the metadata)."""
 
-
-def _file_sha256(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    c: float = 1.0
+    hint_weight: float = 1.0
+    code_weight: float = 0.5
+    word_weight: float = 1.0
+    gold_weight: float = 3.0
+    weak_weight: float = 1.0  # store documents (crawled patents and standards)
+    unlabelled_weight: float = 0.5  # catalogue rows: many, noisier weak labels
+    folds: int = 3
 
 
 class Classifier:
     """Multi-label VR classifier: relevance, technologies, forms and sub-topics."""
 
     def __init__(self, *, taxonomy: Taxonomy = TAXONOMY, thresholds: Mapping[str, float] | None = None,
-                 default_threshold: float = 0.5, c: float = 4.0, hint_weight: float = 1.0,
-                 use_taxonomy_examples: bool = True) -> None:
-        """Configure; then fit(), or use Classifier.train() / Classifier.load()."""
+                 default_threshold: float = 0.5, use_taxonomy_examples: bool = True,
+                 choose_thresholds: bool = True, jobs: int = 2, **params: Any) -> None:
+        """Configure (``params``: see Params); then fit(), or use Classifier.train() / Classifier.load()."""
         self.taxonomy = taxonomy
         self.labels: list[str] = taxonomy.label_names()
         self.parents: dict[str, str] = {s: taxonomy.parent_of(s) for s in taxonomy.subtopic_ids()}
         self.thresholds: dict[str, float] = dict(thresholds or {})
+        self.chosen_thresholds: dict[str, float] = {}
+        self.tech_floor = 1.01  # a relevant document with no kept technology gets its best one above this
         self.default_threshold = default_threshold
-        self.c = c
-        self.hint_weight = hint_weight
         self.use_taxonomy_examples = use_taxonomy_examples
-        self.pipeline: Pipeline | None = None
+        self.choose_thresholds = choose_thresholds
+        self.jobs = jobs
+        self.params = Params(**params)
+        self.features: ColumnTransformer | None = None
+        self.heads: LinearHeads | None = None
         self.trained_labels: list[str] = []
         self.constant_scores: dict[str, float] = {}
         self.metadata: dict[str, Any] = {}
+        self._names: list[str] | None = None
 
     @property
     def model_version(self) -> str:
@@ -193,35 +113,41 @@ class Classifier:
 
     def examples(self, records: Iterable[Patent | Standard],
                  extra_labelled: Iterable[tuple[Item, Gold]] | None = None, *,
-                 corrections: Mapping[str, Correction] | None = None) -> list[Example]:
+                 corrections: Mapping[str, Correction] | None = None,
+                 unlabelled: Iterable[Patent | Standard] = ()) -> list[Example]:
         """The training examples fit() would use (gold wins over weak labels for the same document)."""
-        records = list(records)
+        records, unlabelled = list(records), list(unlabelled)
         pairs: list[tuple[Item, Gold]] = list(extra_labelled or [])
         if corrections:
-            pairs += [(r, corrections[r.id]) for r in records if r.id in corrections]
-        gold = []
-        for item, labels in pairs:
-            doc, weak_labels = document(item, self.taxonomy)
-            gold.append(Example(doc, targets_with_gold(weak_labels, labels, self.taxonomy), "extra"))
-        seen = {g.doc for g in gold}
-        weak = [Example(doc, w.targets(), "record") for doc, w in
-                (document(r, self.taxonomy) for r in records) if doc not in seen]
+            pairs += [(r, corrections[r.id]) for r in (*records, *unlabelled) if r.id in corrections]
+        gold = gold_examples(pairs, self.taxonomy, self.params.gold_weight)
+        seen = {g.doc.text for g in gold} | {g.group for g in gold if g.origin == "extra"}
+        weak: list[Example] = []
+        for origin, items in (("record", records), ("unlabelled", unlabelled)):
+            for item in items:
+                doc, w = document(item, self.taxonomy)
+                group = group_of(item)
+                if doc.text not in seen and not (origin == "unlabelled" and group in seen):
+                    weight = self.params.weak_weight if origin == "record" else self.params.unlabelled_weight
+                    weak.append(Example(doc, w.targets(), origin, frozenset(), group, weight))
         extra = taxonomy_examples(self.taxonomy) if self.use_taxonomy_examples else []
         return weak + gold + extra
 
     @classmethod
     def train(cls, records: Iterable[Patent | Standard],
               extra_labelled: Iterable[tuple[Item, Gold]] | None = None, *,
-              corrections: Mapping[str, Correction] | None = None, **options: Any) -> Classifier:
+              corrections: Mapping[str, Correction] | None = None,
+              unlabelled: Iterable[Patent | Standard] = (), **options: Any) -> Classifier:
         """A new classifier built with **options (see __init__) and fitted: ``cls(**options).fit(...)``."""
-        return cls(**options).fit(records, extra_labelled, corrections=corrections)
+        return cls(**options).fit(records, extra_labelled, corrections=corrections, unlabelled=unlabelled)
 
     def fit(self, records: Iterable[Patent | Standard],
             extra_labelled: Iterable[tuple[Item, Gold]] | None = None, *,
-            corrections: Mapping[str, Correction] | None = None) -> Classifier:
+            corrections: Mapping[str, Correction] | None = None,
+            unlabelled: Iterable[Patent | Standard] = ()) -> Classifier:
         """Fit on weak labels, taxonomy examples, extra (record or text, labels) and corrections by id."""
         started = time.perf_counter()
-        examples = self.examples(records, extra_labelled, corrections=corrections)
+        examples = self.examples(records, extra_labelled, corrections=corrections, unlabelled=unlabelled)
         y = np.array([[label in ex.targets for label in self.labels] for ex in examples], dtype=np.int8)
         positives = y.sum(axis=0)
         trainable = (positives > 0) & (positives < len(examples))
@@ -230,71 +156,162 @@ class Classifier:
         self.trained_labels = [lab for lab, ok in zip(self.labels, trainable, strict=True) if ok]
         self.constant_scores = {lab: float(positives[i] > 0) for i, lab in enumerate(self.labels)
                                 if not trainable[i]}
-        pipeline = build_pipeline(c=self.c, hint_weight=self.hint_weight)
-        pipeline.fit(as_matrix([ex.doc for ex in examples]), y[:, trainable])
-        compact_vocabularies(pipeline)
-        self.pipeline = pipeline
-        digest = _digest({"c": self.c, "labels": self.labels, "hint_weight": self.hint_weight,
-                          "examples": [[ex.doc.text, ex.doc.code_string, ex.doc.hint_string,
-                                        sorted(ex.targets)] for ex in examples]})
-        taxonomy = dataclasses.asdict(self.taxonomy)
-        origins = [ex.origin for ex in examples]
-        self.metadata = {
-            "format_version": FORMAT_VERSION, "model_version": f"tfidf-ovr-{digest[:10]}",
-            "data_hash": digest, "code_version": __version__, "libraries": _library_versions(),
-            "trained_at": dt.datetime.now(dt.UTC).isoformat(), "training_seconds": 0.0,
-            "params": {"c": self.c, "hint_weight": self.hint_weight,
-                       "use_taxonomy_examples": self.use_taxonomy_examples},
-            "n_examples": {o: origins.count(o) for o in ("record", "extra", "taxonomy")},
-            "label_counts": {lab: int(n) for lab, n in zip(self.labels, positives, strict=True)},
-            "labels": self.labels, "trained_labels": self.trained_labels, "parents": self.parents,
-            "constant_scores": self.constant_scores, "thresholds": self.thresholds,
-            "default_threshold": self.default_threshold, "scores": {},
-            "taxonomy_hash": _digest(taxonomy),
-            "codemap_hash": _digest([CPC_HINTS, ICS_HINTS, COMMITTEE_HINTS]),
-            "taxonomy": taxonomy if self.taxonomy != TAXONOMY else None,
-        }
+        p = self.params
+        features = build_features(p.hint_weight, p.code_weight, p.word_weight)
+        x = features.fit_transform(as_matrix([ex.doc for ex in examples])).tocsr()
+        compact_vocabularies(features)
+        yt, weight = y[:, trainable], np.array([ex.weight for ex in examples])
+        groups = [ex.group for ex in examples]
+        platt = np.tile([1.0, 0.0], (len(self.trained_labels), 1))
+        self.chosen_thresholds = {}
+        sources: dict[str, str] = {}
+        validation: dict[str, Any] = {}
+        if self.choose_thresholds and len(set(groups)) >= 2:
+            oof = out_of_fold(x, yt, weight, groups, p.c, p.folds, self.jobs)
+            gold, weak = self._validation_masks(examples)
+            platt, self.chosen_thresholds, sources = calibrate(oof, yt, gold, weak, self.trained_labels)
+            self.tech_floor = self._choose_tech_floor(examples, oof, platt)
+            validation = self._oof_scores(examples, oof, platt)
+        coef, intercept = fit_weights(x, yt, weight, p.c, self.jobs)
+        self.features, self.heads, self._names = features, LinearHeads(coef, intercept, platt), None
+        self._set_metadata(examples, positives, sources, validation)
         self.metadata["training_seconds"] = round(time.perf_counter() - started, 3)
         return self
 
-    def predict_proba(self, items: Sequence[Item]) -> np.ndarray:
-        """Scores in [0, 1], shape (n, len(self.labels)), columns in self.labels order."""
-        if self.pipeline is None:
+    def _validation_masks(self, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
+        """Which (example, label) targets are gold and which are weak, for calibration and thresholds."""
+        groups = [label_group(lab) for lab in self.trained_labels]
+        gold = np.array([[g in ex.known for g in groups] for ex in examples], dtype=bool)
+        weak = np.array([[ex.origin in ("record", "unlabelled")] * len(groups) for ex in examples],
+                        dtype=bool)
+        return gold.reshape(len(examples), len(groups)), weak.reshape(len(examples), len(groups))
+
+    def _choose_tech_floor(self, examples: Sequence[Example], oof: np.ndarray, platt: np.ndarray) -> float:
+        """The fallback floor with the best technology F1 on gold out-of-fold scores (1.01 = no fallback)."""
+        rows = [i for i, ex in enumerate(examples) if "techs" in ex.known]
+        cols = [j for j, lab in enumerate(self.trained_labels) if lab.startswith("tech:")]
+        if len(rows) < 20 or not cols:
+            return 1.01
+        proba = sigmoid(oof[np.ix_(rows, cols)] * platt[cols, 0] + platt[cols, 1])
+        truth = np.array([[self.trained_labels[j] in examples[i].targets for j in cols] for i in rows])
+        kept = proba >= np.array([self.threshold(self.trained_labels[j]) for j in cols])
+        best, best_f1 = 1.01, -1.0
+        for floor in (1.01, *np.round(np.arange(0.5, 0.04, -0.05), 2)):
+            pred = kept.copy()
+            empty = ~pred.any(axis=1) & (proba.max(axis=1) >= floor)
+            pred[np.flatnonzero(empty), proba[empty].argmax(axis=1)] = True
+            tp = float((pred & truth).sum())
+            f1 = 2 * tp / float(pred.sum() + truth.sum()) if pred.sum() + truth.sum() else 0.0
+            if f1 > best_f1 + 1e-9:
+                best, best_f1 = float(floor), f1
+        return best
+
+    def _oof_scores(self, examples: Sequence[Example], oof: np.ndarray, platt: np.ndarray) -> dict[str, Any]:
+        """Out-of-fold scores on the gold examples (what the thresholds were chosen on)."""
+        from classify.evaluate import evaluate
+
+        gold = [i for i, ex in enumerate(examples) if ex.gold is not None]
+        if not gold:
+            return {}
+        proba = sigmoid(oof[gold] * platt[:, 0] + platt[:, 1])
+        truth = [g for g in (examples[i].gold for i in gold) if g is not None]
+        return evaluate(truth, self.labels_from_scores(self._full(proba)))
+
+    def _set_metadata(self, examples: Sequence[Example], positives: np.ndarray, sources: dict[str, str],
+                      validation: dict[str, Any]) -> None:
+        """Everything a saved model needs beside its weights, and what it was trained on."""
+        params = dataclasses.asdict(self.params)
+        digest = _digest({"params": params, "labels": self.labels, "examples": [
+            [ex.doc.text, ex.doc.title, ex.doc.code_string, ex.doc.hint_string, sorted(ex.targets), ex.weight]
+            for ex in examples]})
+        taxonomy = dataclasses.asdict(self.taxonomy)
+        origins = [ex.origin for ex in examples]
+        from classify.artifacts import codemap_hash, library_versions
+        from vrscope import __version__
+
+        self.metadata = {
+            "format_version": FORMAT_VERSION, "model_version": f"tfidf-ovr-{digest[:10]}",
+            "data_hash": digest, "code_version": __version__, "libraries": library_versions(),
+            "trained_at": dt.datetime.now(dt.UTC).isoformat(), "training_seconds": 0.0,
+            "params": params | {"use_taxonomy_examples": self.use_taxonomy_examples},
+            "n_examples": {o: origins.count(o) for o in ("record", "unlabelled", "extra", "taxonomy")},
+            "label_counts": {lab: int(n) for lab, n in zip(self.labels, positives, strict=True)},
+            "labels": self.labels, "trained_labels": self.trained_labels, "parents": self.parents,
+            "constant_scores": self.constant_scores, "thresholds": self.thresholds,
+            "chosen_thresholds": self.chosen_thresholds, "threshold_source": sources,
+            "tech_floor": self.tech_floor,
+            "default_threshold": self.default_threshold, "scores": {"validation_oof": validation}
+            if validation else {}, "taxonomy_hash": _digest(taxonomy), "codemap_hash": codemap_hash(),
+            "taxonomy": taxonomy if self.taxonomy != TAXONOMY else None,
+        }
+
+    def _matrix(self, items: Sequence[Item]) -> Any:
+        """The feature matrix of some items."""
+        if self.features is None or self.heads is None:
             raise RuntimeError("classifier is not trained; call fit(), Classifier.train() or .load()")
-        out = np.zeros((len(items), len(self.labels)), dtype=np.float64)
-        if not items:
-            return out
-        docs = [document(i, self.taxonomy)[0] for i in items]
-        trained = np.asarray(self.pipeline.predict_proba(as_matrix(docs)))
+        return self.features.transform(as_matrix([document(i, self.taxonomy)[0] for i in items])).tocsr()
+
+    def _full(self, trained: np.ndarray) -> np.ndarray:
+        """Scores of the trained labels spread into all labels (constant labels filled in)."""
+        out = np.zeros((trained.shape[0], len(self.labels)), dtype=np.float64)
         index = {lab: i for i, lab in enumerate(self.labels)}
-        for j, lab in enumerate(self.trained_labels):
-            out[:, index[lab]] = trained[:, j]
+        out[:, [index[lab] for lab in self.trained_labels]] = trained
         for lab, value in self.constant_scores.items():
             out[:, index[lab]] = value
         return out
 
+    def predict_proba(self, items: Sequence[Item]) -> np.ndarray:
+        """Calibrated scores in [0, 1], shape (n, len(self.labels)), columns in self.labels order."""
+        if self.heads is None:
+            raise RuntimeError("classifier is not trained; call fit(), Classifier.train() or .load()")
+        if not items:
+            return np.zeros((0, len(self.labels)))
+        return self._full(self.heads.proba(self._matrix(items)))
+
     def threshold(self, label: str) -> float:
-        """The decision threshold of one label."""
-        return self.thresholds.get(label, self.default_threshold)
+        """The decision threshold of one label: given > chosen on validation data > default."""
+        if label in self.thresholds:
+            return self.thresholds[label]
+        return self.chosen_thresholds.get(label, self.default_threshold)
 
     def predict(self, items: Sequence[Item]) -> list[Labels]:
         """Labels per document; an irrelevant document gets no techs, forms or sub-topics."""
-        scores = self.predict_proba(items)
+        return self.labels_from_scores(self.predict_proba(items))
+
+    @property
+    def _tech_columns(self) -> list[int]:
+        """Columns of the technology labels."""
+        return [j for j, lab in enumerate(self.labels) if lab.startswith("tech:")]
+
+    def labels_from_scores(self, scores: np.ndarray) -> list[Labels]:
+        """Labels from a score matrix (kept sub-topics bring their technology)."""
+        scores = np.round(scores, 4)
+        kept = scores >= np.array([self.threshold(lab) for lab in self.labels])
+        rel = self.labels.index("relevant")
         out = []
-        for row in scores:
-            by_label = {lab: round(float(s), 4) for lab, s in zip(self.labels, row, strict=True)}
-            relevant = by_label["relevant"] >= self.threshold("relevant")
-            kept = {lab: s for lab, s in by_label.items() if relevant and lab != "relevant"
-                    and s >= self.threshold(lab)}
-            techs = {lab[5:]: s for lab, s in kept.items() if lab.startswith("tech:")}
-            subs = {lab[4:]: s for lab, s in kept.items() if lab.startswith("sub:")}
-            for sub, s in subs.items():  # a kept sub-topic implies its technology
-                parent = self.parents[sub]
-                techs[parent] = max(techs.get(parent, 0.0), s, by_label.get(f"tech:{parent}", 0.0))
-            forms = {lab[5:]: s for lab, s in kept.items() if lab.startswith("form:")}
-            out.append(Labels(relevant=relevant, relevance_score=by_label["relevant"], techs=techs,
+        for row, keep in zip(scores, kept, strict=True):
+            relevant = bool(keep[rel])
+            techs: dict[str, float] = {}
+            subs: dict[str, float] = {}
+            forms: dict[str, float] = {}
+            for j in np.flatnonzero(keep) if relevant else ():
+                kind, _, name = self.labels[j].partition(":")
+                if name:
+                    {"tech": techs, "sub": subs, "form": forms}[kind][name] = float(row[j])
+            if relevant and not techs and self.tech_floor <= 1.0:
+                best = max(self._tech_columns, key=lambda c: float(row[c]))
+                if row[best] >= self.tech_floor:
+                    techs[self.labels[best][5:]] = float(row[best])
+            subs = {sub: s for sub, s in subs.items() if self.parents[sub] in techs}  # shown under its tech
+            out.append(Labels(relevant=relevant, relevance_score=float(row[rel]), techs=techs,
                               subtopics=subs, forms=forms, model_version=self.model_version))
         return out
+
+    def explain(self, item: Item, top: int = 5) -> dict[str, list[tuple[str, float]]]:
+        """For each kept label, the terms, codes and words that pushed it most (weight × feature value)."""
+        from classify.explain import explain
+
+        return explain(self, item, top)
 
     def score(self, pairs: Sequence[tuple[Item, Gold]], name: str = "eval") -> dict[str, Any]:
         """Evaluate on labelled pairs and record the result in the metadata under scores[name]."""
@@ -304,40 +321,34 @@ class Classifier:
         self.metadata.setdefault("scores", {})[name] = result
         return result
 
-    def save(self, directory: str | Path) -> Path:
-        """Write model.skops and metadata.json into directory (created if needed)."""
-        import skops.io as sio
-
-        if self.pipeline is None:
+    def save(self, directory: str | Path, *, card: bool = True) -> Path:
+        """Write model.skops, metadata.json and (unless card=False) the model card README.md."""
+        if self.features is None or self.heads is None:
             raise RuntimeError("nothing to save: the classifier is not trained")
-        path = Path(directory)
-        path.mkdir(parents=True, exist_ok=True)
-        sio.dump(self.pipeline, path / MODEL_FILE, compression=zipfile.ZIP_DEFLATED, compresslevel=6)
-        meta = dict(self.metadata, thresholds=self.thresholds, default_threshold=self.default_threshold,
-                    model_sha256=_file_sha256(path / MODEL_FILE))
-        (path / METADATA_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+        meta = dict(self.metadata, thresholds=self.thresholds, chosen_thresholds=self.chosen_thresholds,
+                    default_threshold=self.default_threshold)
+        path = save_artifacts(directory, {"features": self.features, **self.heads.to_dict()}, meta)
+        if card:
+            from classify.card import write_card
+
+            write_card(path, json.loads((path / METADATA_FILE).read_text(encoding="utf-8")))
         return path
 
     @classmethod
     def load(cls, directory: str | Path, *, extra_trusted: Iterable[str] = ()) -> Classifier:
         """Read a saved classifier, refusing any type outside ALLOWED_TYPES (plus extra_trusted)."""
-        import skops.io as sio
+        from classify.artifacts import taxonomy_from_dict
 
-        path = Path(directory)
-        meta = json.loads((path / METADATA_FILE).read_text(encoding="utf-8"))
-        model_file = path / MODEL_FILE
-        if meta.get("model_sha256") and meta["model_sha256"] != _file_sha256(model_file):
-            raise UntrustedModelError(f"{model_file} does not match the hash in {METADATA_FILE}")
-        untrusted = sio.get_untrusted_types(file=model_file)
-        refused = sorted(set(untrusted) - ALLOWED_TYPES - set(extra_trusted))
-        if refused:
-            raise UntrustedModelError(f"{model_file} contains types outside the allow-list: {refused}")
-        taxonomy = _taxonomy_from_dict(meta["taxonomy"]) if meta.get("taxonomy") else TAXONOMY
-        params = meta.get("params", {})
+        artifacts, meta = load_artifacts(directory, extra_trusted)
+        taxonomy = taxonomy_from_dict(meta["taxonomy"]) if meta.get("taxonomy") else TAXONOMY
+        params = {k: v for k, v in meta.get("params", {}).items() if k in Params.__dataclass_fields__}
         clf = cls(taxonomy=taxonomy, thresholds=meta.get("thresholds"),
-                  default_threshold=meta.get("default_threshold", 0.5), c=params.get("c", 4.0),
-                  hint_weight=params.get("hint_weight", 1.0))
-        clf.pipeline = sio.load(model_file, trusted=untrusted)
+                  default_threshold=meta.get("default_threshold", 0.5),
+                  use_taxonomy_examples=meta.get("params", {}).get("use_taxonomy_examples", True), **params)
+        clf.features = artifacts["features"]
+        clf.heads = LinearHeads(artifacts["coef"], artifacts["intercept"], artifacts["platt"])
+        clf.chosen_thresholds = {k: float(v) for k, v in meta.get("chosen_thresholds", {}).items()}
+        clf.tech_floor = float(meta.get("tech_floor", 1.01))
         clf.labels = list(meta["labels"])
         clf.trained_labels = list(meta["trained_labels"])
         clf.parents = dict(meta["parents"])

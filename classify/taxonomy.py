@@ -7,125 +7,19 @@ en=("diffractive combiner",))``, then pass the result to ``Classifier(taxonomy=.
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any, Literal
+from classify.concepts import Concept, Kind, Taxonomy, _c, _split
 
-Kind = Literal["relevance", "form", "tech", "subtopic", "negative"]
-
-
-def _split(terms: str) -> tuple[str, ...]:
-    """Split a '|'-separated term list, dropping blanks."""
-    return tuple(t.strip() for t in terms.split("|") if t.strip())
-
-
-@dataclass(frozen=True)
-class Concept:
-    """One node of the taxonomy with its bilingual names and terms."""
-
-    id: str
-    kind: Kind
-    name_zh: str
-    name_en: str
-    terms_zh: tuple[str, ...] = ()
-    terms_en: tuple[str, ...] = ()
-    anchors_zh: tuple[str, ...] = ()
-    anchors_en: tuple[str, ...] = ()
-    parent: str | None = None
-    forms: tuple[str, ...] = ()
-
-    def name(self, lang: str) -> str:
-        """The concept's name in 'zh' or 'en' (English for anything else)."""
-        return self.name_zh if lang == "zh" else self.name_en
-
-    def all_terms(self, lang: str) -> tuple[str, ...]:
-        """Anchors and plain terms in one language."""
-        return self.anchors_zh + self.terms_zh if lang == "zh" else self.anchors_en + self.terms_en
-
-
-def _c(cid: str, kind: Kind, zh_name: str, en_name: str, zh: str = "", en: str = "", *,
-       azh: str = "", aen: str = "", parent: str | None = None, forms: str = "") -> Concept:
-    """Build a Concept from compact '|'-separated term strings."""
-    return Concept(cid, kind, zh_name, en_name, _split(zh), _split(en), _split(azh), _split(aen),
-                   parent, _split(forms))
-
-
-@dataclass(frozen=True)
-class Taxonomy:
-    """The whole taxonomy plus the phrases masked before term matching."""
-
-    relevance: tuple[Concept, ...]
-    forms: tuple[Concept, ...]
-    techs: tuple[Concept, ...]
-    subtopics: tuple[Concept, ...]
-    negatives: tuple[Concept, ...]
-    masked: tuple[str, ...] = ()
-
-    def concepts(self) -> Iterator[Concept]:
-        """Every concept, negatives included."""
-        yield from self.relevance + self.forms + self.techs + self.subtopics + self.negatives
-
-    def get(self, concept_id: str) -> Concept:
-        """The concept with this id (KeyError if unknown)."""
-        found = next((c for c in self.concepts() if c.id == concept_id), None)
-        if found is None:
-            raise KeyError(concept_id)
-        return found
-
-    def tech_ids(self) -> list[str]:
-        """All technology ids in plan order."""
-        return [c.id for c in self.techs]
-
-    def form_ids(self) -> list[str]:
-        """All product-form ids (vr, ar, mr)."""
-        return [c.id for c in self.forms]
-
-    def subtopic_ids(self, tech: str | None = None) -> list[str]:
-        """All sub-topic ids, or those of one technology."""
-        return [c.id for c in self.subtopics if tech is None or c.parent == tech]
-
-    def parent_of(self, subtopic: str) -> str:
-        """The technology a sub-topic belongs to."""
-        parent = self.get(subtopic).parent
-        if parent is None:
-            raise KeyError(f"{subtopic} has no parent technology")
-        return parent
-
-    def names(self, lang: str) -> dict[str, str]:
-        """Concept id → display name in one language (forms, techs, sub-topics)."""
-        return {c.id: c.name(lang) for c in self.forms + self.techs + self.subtopics}
-
-    def label_names(self) -> list[str]:
-        """Every model label: 'relevant', 'tech:<id>', 'form:<id>', 'sub:<id>'."""
-        return (["relevant"] + [f"tech:{t}" for t in self.tech_ids()]
-                + [f"form:{f}" for f in self.form_ids()] + [f"sub:{s}" for s in self.subtopic_ids()])
-
-    def with_terms(self, concept_id: str, *, zh: tuple[str, ...] = (), en: tuple[str, ...] = (),
-                   anchor: bool = False) -> Taxonomy:
-        """A copy with extra terms (or anchors) added to one concept."""
-        self.get(concept_id)
-
-        def grow(c: Concept) -> Concept:
-            """The concept, grown if it is the one asked for."""
-            if c.id != concept_id:
-                return c
-            kzh, ken = ("anchors_zh", "anchors_en") if anchor else ("terms_zh", "terms_en")
-            return dataclasses.replace(c, **{kzh: getattr(c, kzh) + zh, ken: getattr(c, ken) + en})
-
-        groups = ("relevance", "forms", "techs", "subtopics", "negatives")
-        grown: dict[str, Any] = {g: tuple(grow(c) for c in getattr(self, g)) for g in groups}
-        return dataclasses.replace(self, **grown)
-
+__all__ = ["Concept", "Kind", "TAXONOMY", "Taxonomy"]
 
 RELEVANCE = (
     _c("xr_general", "relevance", "虚拟现实相关", "XR-relevant, general",
-       zh="虚拟场景|虚拟空间|虚拟环境|虚实结合|人机交互|三维可视化|数字孪生",
+       zh="虚拟场景|虚拟空间|虚实结合|人机交互|三维可视化|数字孪生",
        en="virtual scene|virtual space|virtual object|virtual content|3D visualization|telepresence",
        azh="元宇宙|灵境|沉浸式|沉浸感|头戴式显示|头戴显示|头戴式设备|头戴设备|头显|头盔显示器|近眼显示|"
            "立体视频|3D视频|立体显示|裸眼3D|体积视频|容积视频|点云压缩|点云编码|六自由度视频|三自由度|"
            "全景视频|360度视频|360°视频|光场显示|全息显示|虚拟人|数字人|虚拟形象|虚拟化身|空间音频|"
-           "三维声|注视点渲染|虚拟世界|虚拟试衣|虚拟演播|虚拟拍摄",
+           "三维声|注视点渲染|虚拟世界|虚拟试衣|虚拟演播|虚拟拍摄|头戴式|眼戴显示|自由视点|沉浸式音频|"
+           "云渲染|分离渲染|虚拟环境|三维显示|裸眼立体",
        aen="metaverse|immersive|virtual world|virtual worlds|head mounted display|head mounted|"
            "head worn display|HMD|near eye display|near eye|eyewear display|stereoscopic|3D video|"
            "volumetric video|point cloud compression|point cloud coding|V-PCC|G-PCC|V3C|3DoF|3DoF+|"
@@ -134,7 +28,10 @@ RELEVANCE = (
            "light field|holographic display|avatar|virtual human|digital human|humanoid animation|"
            "H-Anim|X3D|VRML|OMAF|MPEG-I|spatial audio|3D audio|ambisonics|foveated|virtual try on|"
            "digital fitting|virtual fitting|3D mesh coding|mesh compression|virtual studio|"
-           "virtual production|real and virtual worlds|sensory effect|multiview video|JPEG Pleno|plenoptic"),
+           "virtual production|real and virtual worlds|sensory effect|multiview video|JPEG Pleno|plenoptic|"
+           "free viewpoint|free viewpoint video|free viewpoint television|split rendering|JPEG 360|"
+           "360 degree image|360 degree content|360 degree camera|immersive audio|immersive voice|MPEG-V|"
+           "virtual environment|3D display|autostereoscopic"),
     _c("xr", "relevance", "扩展现实", "Extended reality (XR)",
        azh="扩展现实|XR设备|XR头显|XR眼镜", aen="extended reality|XR|cross reality",
        forms="vr|ar|mr"),
@@ -170,10 +67,12 @@ TECHS = (
        aen="near eye display|near eye optics|eyewear display|head mounted display|HMD"),
     _c("perception_interaction", "tech", "感知交互", "Perception and interaction",
        zh="感知交互|人机交互|交互方式|交互模组|追踪定位|跟踪定位|手柄|控制器|惯性测量单元|空间感知|空间计算|"
-          "自然交互|体感|传感器模组|三维感知|运动追踪",
+          "自然交互|体感|传感器模组|三维感知|运动追踪|手势|手势交互|定位设备|传感器|执行器|触觉|力反馈|晕动症|眩晕",
        en="perception|interaction|human computer interaction|user interaction|natural interaction|tracking|"
           "input device|user interface|spatial computing|sensor fusion|inertial measurement unit|IMU|"
-          "motion to photon|controller tracking|interaction technique"),
+          "motion to photon|controller tracking|interaction technique|sensor|actuator|gesture|haptic|tactile|"
+          "force feedback|positioning|localization|localisation|motion tracking|motion sickness|"
+          "cybersickness|world analysis|scene understanding|spatial mapping"),
     _c("rendering_computation", "tech", "渲染计算", "Rendering and computation",
        zh="渲染|渲染计算|图形处理器|图形渲染|三维引擎|着色器|帧率|时间扭曲|重投影|场景图|计算机图形|算力|渲染中心",
        en="rendering|render|graphics processing|GPU|graphics pipeline|shader|frame rate|reprojection|"
@@ -181,10 +80,12 @@ TECHS = (
           "graphics API"),
     _c("content_production", "tech", "内容制作", "Content production",
        zh="内容制作|内容生产|内容创作|沉浸式内容|三维内容|虚拟制片|沉浸式音频|全景声|双耳|内容采集|内容分发|"
-          "视频拍摄|三维建模|编码压缩",
+          "视频拍摄|三维建模|编码压缩|沉浸式视频|VR视频|流媒体|视频直播|音视频|超高清视频",
        en="content production|content creation|immersive content|3D content|immersive media|immersive audio|"
           "binaural|object based audio|scene based audio|media format|content capture|content distribution|"
-          "media coding|audio coding"),
+          "media coding|audio coding|immersive voice|immersive video|VR video|VR streaming|VR media|"
+          "streaming|media service|audio visual content|audiovisual content|live experience|teleconferencing|"
+          "codec|content delivery|broadcasting"),
 )
 
 _N, _P, _R, _C = "near_eye_display", "perception_interaction", "rendering_computation", "content_production"
@@ -385,7 +286,9 @@ NEGATIVES = (
        en="television|monitor|liquid crystal display panel|backlight|optical fibre|optical fiber|"
           "fibre connector|spectacle lens|ophthalmic|contact lens|microscope|telescope|camera lens|"
           "headphone|loudspeaker|video surveillance|cabling|RFID|virtual machine|vehicle head up display|"
-          "anthropometric|workstation layout|laser safety|generic video coding|optical drawing"),
+          "anthropometric|workstation layout|laser safety|generic video coding|optical drawing|"
+          "versatile video coding|advanced video coding|high efficiency video coding|H.264|H.265|H.266|"
+          "network based media processing"),
 )
 
 MASKED = _split(

@@ -7,7 +7,9 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
+from classify.matcher import TermMatcher, compile_terms, trie_pattern
 from classify.taxonomy import TAXONOMY, Concept, Taxonomy
 
 # Evidence is combined noisy-or style: score = 1 - Π(1 - w). A document is relevant at 0.75.
@@ -16,14 +18,15 @@ ANCHOR_WEIGHT = 0.9
 TERM_WEIGHT = 0.1
 
 _SEPARATORS = re.compile(r"[\-_/·•‐-―−]+")
-_SPACES = re.compile(r"\s+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 def normalize_text(text: str) -> str:
     """NFKC, hyphens/slashes to spaces, collapsed whitespace (case kept)."""
-    text = unicodedata.normalize("NFKC", text or "")
-    return _SPACES.sub(" ", _SEPARATORS.sub(" ", text)).strip()
+    text = text or ""
+    if not unicodedata.is_normalized("NFKC", text):  # the check is far cheaper than normalizing
+        text = unicodedata.normalize("NFKC", text)
+    return " ".join(_SEPARATORS.sub(" ", text).split())
 
 
 def has_cjk(text: str) -> bool:
@@ -65,105 +68,76 @@ class WeakLabels:
         return frozenset(names)
 
 
+@functools.lru_cache(maxsize=8)
+def _kinds(taxonomy: Taxonomy) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    """Technology ids, form ids and sub-topic → technology of a taxonomy (computed once)."""
+    parents = {c.id: c.parent for c in taxonomy.subtopics if c.parent}
+    return frozenset(taxonomy.tech_ids()), frozenset(taxonomy.form_ids()), parents
+
+
 def hints_for(labels: Iterable[str], taxonomy: Taxonomy = TAXONOMY) -> tuple[set[str], set[str], set[str]]:
     """Resolve concept ids into (techs, subtopics, forms); a sub-topic brings its technology."""
     techs: set[str] = set()
     subs: set[str] = set()
     forms: set[str] = set()
-    tech_ids, form_ids = set(taxonomy.tech_ids()), set(taxonomy.form_ids())
-    sub_ids = set(taxonomy.subtopic_ids())
+    tech_ids, form_ids, parents = _kinds(taxonomy)
     for label in labels:
         if label in tech_ids:
             techs.add(label)
         elif label in form_ids:
             forms.add(label)
-        elif label in sub_ids:
+        elif label in parents:
             subs.add(label)
-            techs.add(taxonomy.parent_of(label))
+            techs.add(parents[label])
     return techs, subs, forms
 
 
-def _en_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
-    """One regex for English terms: all-caps acronyms match case-sensitively, the rest not."""
-    sensitive: set[str] = set()
-    insensitive: set[str] = set()
-    for term in terms:
-        norm = normalize_text(term)
-        if not norm or has_cjk(norm):
-            continue
-        is_acronym = any(ch.isalpha() for ch in norm) and not any(ch.islower() for ch in norm)
-        (sensitive if is_acronym else insensitive).add(re.escape(norm).replace(r"\ ", r"\s?"))
-    parts = []
-    if insensitive:
-        parts.append("(?i:" + "|".join(sorted(insensitive, key=len, reverse=True)) + ")")
-    if sensitive:
-        parts.append("|".join(sorted(sensitive, key=len, reverse=True)))
-    if not parts:
-        return None
-    return re.compile(r"(?<![A-Za-z0-9])(?:" + "|".join(parts) + r")(?:s|es)?(?![A-Za-z0-9])")
-
-
-def _zh_terms(terms: Iterable[str]) -> tuple[str, ...]:
-    """Chinese (CJK-containing) terms, normalized and lower-cased for substring search."""
-    return tuple(sorted({normalize_text(t).lower() for t in terms if has_cjk(t)}))
-
-
-@dataclass(frozen=True)
-class _ConceptMatcher:
-    """Compiled term matchers of one concept."""
-
-    concept: Concept
-    anchors_en: re.Pattern[str] | None
-    terms_en: re.Pattern[str] | None
-    anchors_zh: tuple[str, ...]
-    terms_zh: tuple[str, ...]
-
-    def match(self, text: str, lowered: str) -> tuple[str | None, bool]:
-        """The first matching term (or None) and whether it is an anchor."""
-        for zh in self.anchors_zh:
-            if zh in lowered:
-                return zh, True
-        if self.anchors_en is not None and (m := self.anchors_en.search(text)):
-            return m.group(0), True
-        for zh in self.terms_zh:
-            if zh in lowered:
-                return zh, False
-        if self.terms_en is not None and (m := self.terms_en.search(text)):
-            return m.group(0), False
-        return None, False
-
-
 @functools.lru_cache(maxsize=8)
-def _matchers(taxonomy: Taxonomy) -> tuple[re.Pattern[str] | None, tuple[_ConceptMatcher, ...]]:
-    """Compile the taxonomy once (lazily, on first use)."""
-    masked = [re.escape(normalize_text(m)).replace(r"\ ", r"\s?") for m in taxonomy.masked]
-    mask = (re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + "|".join(masked) + r")(?![A-Za-z0-9])")
+def _matchers(taxonomy: Taxonomy) -> tuple[re.Pattern[str] | None, TermMatcher, tuple[Concept, ...]]:
+    """Compile the taxonomy once (lazily, on first use): the mask, one term matcher, the concepts."""
+    masked = [normalize_text(m).lower() for m in taxonomy.masked]
+    mask = (re.compile(r"(?i)(?<![A-Za-z0-9])(?:" + trie_pattern(masked, r"\s?") + r")(?![A-Za-z0-9])")
             if masked else None)
-    out = []
-    for c in (*taxonomy.relevance, *taxonomy.forms, *taxonomy.techs, *taxonomy.subtopics):
-        out.append(_ConceptMatcher(
-            c, _en_pattern(c.anchors_en + c.anchors_zh), _en_pattern(c.terms_en + c.terms_zh),
-            _zh_terms(c.anchors_zh + c.anchors_en), _zh_terms(c.terms_zh + c.terms_en)))
-    return mask, tuple(out)
+    concepts = (*taxonomy.relevance, *taxonomy.forms, *taxonomy.techs, *taxonomy.subtopics,
+                *taxonomy.negatives)
+    pairs: list[tuple[str, object]] = []
+    for index, c in enumerate(concepts):
+        for anchor, terms in ((True, c.anchors_zh + c.anchors_en), (False, c.terms_zh + c.terms_en)):
+            pairs.extend((normalize_text(t), (index, anchor)) for t in terms)
+    return mask, compile_terms(pairs), concepts
+
+
+def _hits(text: str, taxonomy: Taxonomy) -> list[tuple[Concept, str, bool]]:
+    """(concept, first matched term, anchor?) in taxonomy order; an anchor beats a plain term."""
+    mask, matcher, concepts = _matchers(taxonomy)
+    norm = normalize_text(text)
+    if mask is not None:
+        norm = mask.sub(" ", norm)
+    found: dict[int, tuple[str, bool]] = {}
+    for term, payload in matcher.find(norm, norm.lower()):
+        index, anchor = cast(tuple[int, bool], payload)
+        if index not in found or (anchor and not found[index][1]):
+            found[index] = (term, anchor)
+    return [(concepts[i], *found[i]) for i in sorted(found)]
+
+
+def concept_matches(text: str, taxonomy: Taxonomy = TAXONOMY) -> dict[str, tuple[str, bool]]:
+    """Concept id → (first matched term, anchor?), negatives included, in taxonomy order."""
+    return {c.id: (term, anchor) for c, term, anchor in _hits(text, taxonomy)}
 
 
 def weak_labels_from_text(text: str, taxonomy: Taxonomy = TAXONOMY) -> WeakLabels:
     """Match taxonomy terms (English case-insensitively on word boundaries, Chinese as substrings)."""
-    mask, matchers = _matchers(taxonomy)
-    norm = normalize_text(text)
-    if mask is not None:
-        norm = mask.sub(" ", norm)
-    lowered = norm.lower()
     score_left = 1.0
     labels: list[str] = []
     evidence: list[str] = []
-    for m in matchers:
-        term, is_anchor = m.match(norm, lowered)
-        if term is None:
+    for concept, term, is_anchor in _hits(text, taxonomy):
+        if concept.kind == "negative":
+            evidence.append(f"negative:{concept.id}:{term}")
             continue
         score_left *= 1.0 - (ANCHOR_WEIGHT if is_anchor else TERM_WEIGHT)
-        evidence.append(f"{'anchor' if is_anchor else 'term'}:{m.concept.id}:{term}")
-        labels.append(m.concept.id)
-        labels.extend(m.concept.forms)
+        evidence.append(f"{'anchor' if is_anchor else 'term'}:{concept.id}:{term}")
+        labels.append(concept.id)
+        labels.extend(concept.forms)
     techs, subs, forms = hints_for(labels, taxonomy)
     return WeakLabels(1.0 - score_left, frozenset(techs), frozenset(subs), frozenset(forms), tuple(evidence))

@@ -4,13 +4,15 @@ Each source has a folder ``crawlers/fixtures/<source>/`` with a ``routes.json``:
 ``{"method", "path", "query"?, "form"?, "status"?, "headers"?, "body", "times"?}``. A request
 matches a route when method and path are equal and every ``query``/``form`` key given in the route
 has that value in the request. ``times`` makes a route answer only its first N matches (to replay
-a 429 before a 200). The mirror serves ``/<source>/<path>``.
+a 429 before a 200); ``delay`` (seconds) holds the answer back, so a test can stop a crawl while a
+request is in flight. The mirror serves ``/<source>/<path>``.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -32,6 +34,7 @@ class Route:
     query: dict[str, str] = field(default_factory=dict)
     form: dict[str, str] = field(default_factory=dict)
     times: int | None = None
+    delay: float = 0.0
     hits: int = 0
 
     def matches(self, method: str, path: str, query: dict[str, str], form: dict[str, str]) -> bool:
@@ -62,6 +65,7 @@ def load_routes(fixtures: Path = FIXTURES) -> dict[str, list[Route]]:
                     query=dict(raw.get("query", {})),
                     form=dict(raw.get("form", {})),
                     times=raw.get("times"),
+                    delay=float(raw.get("delay", 0)),
                 )
             )
         out[folder.name] = routes
@@ -91,6 +95,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"not recorded")
             return
+        if route.delay > 0:
+            time.sleep(route.delay)
         payload = route.body.read_bytes()
         self.send_response(route.status)
         for key, value in route.headers.items():
@@ -166,6 +172,13 @@ class Mirror:
         """Requests served so far, as 'METHOD /path?query'."""
         return list(self._server.requests) if self._server else []
 
+    def hits(self, source: str, path: str) -> int:
+        """Requests for one path of a source that have arrived so far, answered or still held back."""
+        if not self._server:
+            return 0
+        with self._server.lock:
+            return sum(r.hits for r in self._server.routes.get(source, []) if r.path == path)
+
     def settings_overrides(self) -> dict[str, str]:
         """VRSCOPE_* environment values that point every source's spider at this mirror."""
         return {env: self.url + suffix for env, suffix in MIRROR_BASES.items()}
@@ -175,13 +188,14 @@ class Mirror:
 MIRROR_BASES: dict[str, str] = {
     "VRSCOPE_EPO_OPS_BASE_URL": "/epo_ops/3.2",
     "VRSCOPE_OPENSTD_BASE_URL": "/openstd",
+    "VRSCOPE_RELATON_BASE_URLS": "/relaton/relaton-data-vr/main",
+    "VRSCOPE_USPTO_BULK_BASE_URL": "/uspto_bulk",
 }
 
 
 def main() -> None:
     """Serve the mirror in the foreground: ``python -m crawlers.mirror [port]``."""
     import sys
-    import time
 
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 8765
     with Mirror(port=port) as mirror:

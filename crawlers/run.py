@@ -15,6 +15,8 @@ from vrscope.settings import Settings
 SPIDERS: dict[str, str] = {
     "epo_ops": "crawlers.spiders.epo_ops.EpoOpsSpider",
     "openstd": "crawlers.spiders.openstd.OpenstdSpider",
+    "relaton": "crawlers.spiders.relaton.RelatonSpider",
+    "uspto_bulk": "crawlers.spiders.uspto_bulk.UsptoBulkSpider",
 }
 
 

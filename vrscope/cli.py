@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from vrscope import cli_model
 from vrscope.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -19,11 +21,35 @@ app = typer.Typer(
 )
 console = Console()
 
-SOURCES = ("epo_ops", "openstd")
+SOURCES = ("epo_ops", "openstd", "relaton", "uspto_bulk")
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (store, index, models); default VRSCOPE_DATA_DIR."),
 ]
+
+
+class Engine(StrEnum):
+    """The search engines --backend chooses from."""
+
+    embedded = "embedded"
+    elastic = "elastic"
+
+
+BackendOption = Annotated[
+    Engine | None,
+    typer.Option("--backend", help="Search engine: embedded (tantivy) or elastic; default VRSCOPE_BACKEND."),
+]
+EsUrl = Annotated[
+    str | None,
+    typer.Option("--es-url", help="Elasticsearch URL for --backend elastic; default VRSCOPE_ES_URL."),
+]
+
+
+def _with_engine(settings: Settings, backend: Engine | None, es_url: str | None) -> Settings:
+    """The settings with the engine options given on the command line."""
+    update = {"backend": backend.value if backend else None, "es_url": es_url}
+    update = {name: value for name, value in update.items() if value is not None}
+    return settings.model_copy(update=update) if update else settings
 
 
 def _settings(data_dir: Path | None) -> Settings:
@@ -77,16 +103,64 @@ def crawl(
         console.print(f"{name}: {stored} records seen, {st.get('vrscope/dead_letters', 0)} dead letters")
 
 
+@app.command("import")
+def import_(
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="JSON-lines files, gzip or plain: standards catalogue records"
+            " (*_catalog_index_all.jsonl.gz) or lines of a vrscope export.",
+            exists=True, dir_okay=False, readable=True,
+        ),
+    ],
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--source", help="Source name for catalogue records (default: <body>-catalog, e.g. iso-catalog)."
+        ),
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Import records from JSON-lines files; repeated identifiers merge into one standard."""
+    from vrscope.importer import run_import
+
+    summary = run_import(_settings(data_dir), files, source, console)
+    if summary.bad_lines or summary.broken_files:
+        raise typer.Exit(code=1)
+
+
 @app.command()
-def train(data_dir: DataDir = None) -> None:
-    """Train the classifier on the store (weak labels from codes and terms, plus human corrections)."""
-    from vrscope.pipeline import train_classifier
+def train(
+    dev: Annotated[
+        Path | None, typer.Option("--dev", help="Labelled JSON-lines (standards_dev.jsonl shape).")
+    ] = None,
+    unlabelled: Annotated[
+        list[Path] | None,
+        typer.Option("--unlabelled", help="Unlabelled catalogue (.jsonl/.jsonl.gz); repeatable."),
+    ] = None,
+    cv: Annotated[int, typer.Option("--cv", help="Grouped CV folds on --dev for the card (0 = off).")] = 5,
+    split: Annotated[
+        list[str] | None, typer.Option("--split", help="CV grouping: series, publisher, committee.")
+    ] = None,
+    data_dir: DataDir = None,
+) -> None:
+    """Train the classifier: store (weak labels), corrections, taxonomy, labelled and catalogue files."""
+    from vrscope.modelling import train_model
     from vrscope.store import Store
 
+    splits = split or ["series"]
+    if bad := [s for s in splits if s not in ("series", "publisher", "committee")]:
+        raise typer.BadParameter(f"unknown split {bad[0]!r}", param_hint="--split")
     settings = _settings(data_dir)
-    with Store(settings.db_path) as store, console.status("training"):
-        classifier = train_classifier(store, settings)
-    console.print(f"model {classifier.model_version} saved to {settings.model_dir}")
+    with Store(settings.db_path) as store:
+        classifier = train_model(store, settings, dev=dev, unlabelled=unlabelled or [], cv=cv,
+                                 splits=splits, progress=console.print)  # type: ignore[arg-type]
+    console.print(f"model {classifier.model_version} saved to {settings.model_dir} (card: README.md)")
+
+
+app.command("label")(cli_model.label)
+app.command("evaluate")(cli_model.evaluate)
+app.command("label-fix")(cli_model.label_fix)
 
 
 @app.command()
@@ -115,18 +189,24 @@ def index(
         bool, typer.Option("--rebuild", help="Clear the index and rebuild it from the store.")
     ] = False,
     data_dir: DataDir = None,
+    backend_name: BackendOption = None,
+    es_url: EsUrl = None,
 ) -> None:
     """Write the store's documents and labels into the search index."""
+    from search.backend import IndexingError
     from search.factory import get_backend
     from vrscope.pipeline import index_documents
     from vrscope.store import Store
 
-    settings = _settings(data_dir)
+    settings = _with_engine(_settings(data_dir), backend_name, es_url)
     backend = get_backend(settings)
     try:
         with Store(settings.db_path) as store, _bar("index", store.count()) as progress:
             written = index_documents(store, backend, rebuild, _advance(progress))
         console.print(f"indexed {written} documents ({backend.count()} in the index)")
+    except IndexingError as exc:
+        console.print(f"[red]indexing failed:[/red] {exc}")
+        raise typer.Exit(1) from exc
     finally:
         backend.close()
 
@@ -136,13 +216,15 @@ def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (default VRSCOPE_API_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on (default VRSCOPE_API_PORT).")] = None,
     data_dir: DataDir = None,
+    backend_name: BackendOption = None,
+    es_url: EsUrl = None,
 ) -> None:
     """Serve the API and the dashboard."""
     import uvicorn
 
     from api.main import create_app
 
-    settings = _settings(data_dir)
+    settings = _with_engine(_settings(data_dir), backend_name, es_url)
     host = host or settings.api_host
     port = port or settings.api_port
     console.print(f"dashboard: http://{host}:{port}/   API docs: http://{host}:{port}/docs")

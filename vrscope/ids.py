@@ -6,7 +6,8 @@ import re
 import unicodedata
 
 _SEP = re.compile(r"[\s.,/\-_]+")
-_PATENT = re.compile(r"^([A-Z]{2})([A-Z]?\d[\dA-Z]*?)([A-Z]\d?)?$")
+# Up to two letters may lead the serial: US designs D…, reissues RE…, plants PP….
+_PATENT = re.compile(r"^([A-Z]{2})([A-Z]{0,2}\d[\dA-Z]*?)([A-Z]\d?)?$")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\uFE58\uFE63\uFF0D－—–]")
 # Chinese and regional standard prefixes: GB, GB/T, GB/Z, JB/T, DB37/T, T/CESA …
 _CN_STD = re.compile(r"^((?:GB|[A-Z]{1,4}\d{0,2})(?:/[TZ])?|T/[A-Z0-9]+)\s*(\d[\d.]*)(?:\s*-\s*(\d{4}))?$")

@@ -35,12 +35,9 @@ def crawl_subprocess(settings: Settings, sources: list[str], env: dict[str, str]
 
 def train_classifier(store: Store, settings: Settings) -> Classifier:
     """Train a classifier on everything in the store (weak labels + human corrections) and save it."""
-    from classify.model import Classifier
+    from vrscope.modelling import train_model
 
-    documents = list(store.iter_documents())
-    classifier = Classifier.train(documents, corrections=store.corrections())
-    classifier.save(settings.model_dir)
-    return classifier
+    return train_model(store, settings)
 
 
 def load_or_train(store: Store, settings: Settings) -> Classifier:
@@ -79,11 +76,29 @@ def index_docs(store: Store) -> Iterator[IndexDoc]:
         yield to_index_doc(doc, store.labels(doc.id))
 
 
+def _reporting(docs: Iterator[IndexDoc], progress: Progress) -> Iterator[IndexDoc]:
+    """The documents unchanged, reporting progress every BATCH of them and at the end."""
+    pending = 0
+    for doc in docs:
+        yield doc
+        pending += 1
+        if pending >= BATCH:
+            progress(pending)
+            pending = 0
+    if pending:
+        progress(pending)
+
+
 def index_documents(
     store: Store, backend: SearchBackend, rebuild: bool = False, progress: Progress = _noop
 ) -> int:
-    """Write every stored document to the search index; ``rebuild`` clears it first."""
+    """Write every stored document to the search index; ``rebuild`` replaces the whole index."""
     if rebuild:
+        from search.backend import RebuildableBackend
+
+        # Engines that can build beside the live index (Elasticsearch) switch only when it is complete.
+        if isinstance(backend, RebuildableBackend):
+            return backend.rebuild(_reporting(index_docs(store), progress))
         backend.clear()
     batch: list[IndexDoc] = []
     written = 0

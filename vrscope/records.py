@@ -133,12 +133,27 @@ class Adoption(BaseModel):
     degree: Literal["IDT", "MOD", "NEQ", "EQV"] | None = None
 
 
+class Edition(BaseModel):
+    """One source's version of a standard; a standard merged from several sources keeps them all."""
+
+    identifier: str = Field(description="the identifier exactly as the source gives it")
+    source: str
+    origin: str | None = Field(default=None, description="the file or page it came from")
+    edition: str | None = Field(default=None, description="edition number or version")
+    date: str | None = Field(None, description="publication date as given: YYYY, YYYY-MM or YYYY-MM-DD")
+    status: StandardStatus | None = None
+    stage_code: str | None = None
+    url: str | None = None
+    digest: str | None = Field(default=None, description="fingerprint of the record this source gave")
+
+
 class Standard(Record):
     """A standard, draft or plan item, keyed by its normalized identifier."""
 
     doc_type: Literal["standard"] = "standard"
     level: Level | None = None
     body: str | None = None
+    doctype: str | None = Field(default=None, description="the source's document type (standard, TR, TS …)")
     title_zh: str | None = None
     title_en: str | None = None
     abstract: str | None = Field(default=None, description="scope or abstract")
@@ -159,6 +174,8 @@ class Standard(Record):
     replaces: list[str] = Field(default_factory=list)
     replaced_by: list[str] = Field(default_factory=list)
     adoption: Adoption | None = None
+    editions: list[Edition] = Field(default_factory=list, description="every source's version, kept on merge")
+    sources: list[str] = Field(default_factory=list, description="every source that gave this standard")
 
     @field_validator("id")
     @classmethod

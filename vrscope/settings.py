@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# VR-relevant CPC/IPC prefixes: HMD optics, VR/AR interaction, 3D graphics, stereo/360 video, depth sensing.
+USPTO_VR_PREFIXES = (
+    "G02B27/01", "G02B27/0093", "G02B2027/01", "G02B30", "G03H1/22", "G09G3/001", "G09G3/002",
+    "G09G3/003", "G06F3/01", "G06F3/0346", "G06F3/04815", "G06F2203/01", "G06T19", "G06T15", "G06T17",
+    "G06T7/70", "G06T7/73", "G06V20/20", "G06V40/18", "G06V40/19", "G06V40/20", "G06V40/28",
+    "G01S17/894", "H04N13", "H04N19/597", "H04N23/698", "A61B2090/365",
+)
 
 
 class Settings(BaseSettings):
@@ -19,6 +28,12 @@ class Settings(BaseSettings):
     backend: Literal["embedded", "elastic"] = Field("embedded", description="Search engine to use.")
     es_url: str | None = Field(None, description="Elasticsearch URL when backend=elastic.")
     es_index: str = Field("vrscope", description="Elasticsearch alias name for the documents index.")
+    es_api_key: SecretStr | None = Field(None, description="Elasticsearch API key (encoded form).")
+    es_username: str | None = Field(None, description="Elasticsearch user for basic auth (with es_password).")
+    es_password: SecretStr | None = Field(None, description="Elasticsearch password for basic auth.")
+    es_ca_certs: Path | None = Field(None, description="PEM CA bundle for the Elasticsearch TLS.")
+    es_verify_certs: bool = Field(True, description="Verify the Elasticsearch TLS certificate.")
+    es_request_timeout: float = Field(30.0, description="Elasticsearch request timeout, in seconds.")
 
     epo_ops_base_url: str = Field("https://ops.epo.org/3.2", description="EPO OPS REST base URL.")
     epo_ops_key: SecretStr | None = Field(None, description="EPO OPS consumer key (OAuth2 client id).")
@@ -36,6 +51,40 @@ class Settings(BaseSettings):
         description="Keywords the openstd spider searches (JSON list in the environment).",
     )
     openstd_max_pages: int = Field(5, description="Most list pages per keyword the openstd spider reads.")
+    relaton_base_urls: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [
+            f"https://raw.githubusercontent.com/relaton/relaton-data-{body}/main"
+            for body in ("iso", "iec", "ieee", "itu-r", "etsi", "3gpp")
+        ],
+        description="Relaton data repositories the relaton spider reads (comma-separated or JSON list):"
+        " a base URL with index-v1.yaml and the YAML files under it, an index URL, or a file:// directory.",
+    )
+    uspto_bulk_base_url: str = Field(
+        "https://api.uspto.gov/api/v1/datasets/products/files",
+        description="Base URL that relative uspto_bulk_urls entries are resolved against (USPTO ODP bulk"
+        " files).",
+    )
+    uspto_bulk_urls: list[str] = Field(
+        default_factory=lambda: ["PTGRXML/2024/ipg240102.zip", "APPXML/2024/ipa240104.zip"],
+        description="Weekly USPTO full-text XML zips to ingest (JSON list): URLs, file:// URLs, local paths"
+        " (absolute or starting with ./), or paths relative to uspto_bulk_base_url.",
+    )
+    uspto_bulk_cpc_prefixes: list[str] = Field(
+        default_factory=lambda: list(USPTO_VR_PREFIXES),
+        description="Keep only bulk documents with a CPC or IPC code under one of these (JSON list; a code"
+        " without '/' is a whole main group); an empty list keeps every document.",
+    )
+    uspto_bulk_max_bytes: int = Field(
+        4 * 1024**3, description="Largest weekly file the uspto_bulk spider downloads, in bytes."
+    )
+    uspto_odp_api_key: SecretStr | None = Field(
+        None, description="USPTO Open Data Portal API key (X-API-KEY), needed for files on api.uspto.gov."
+    )
+    applicant_aliases_file: Path | None = Field(
+        None,
+        description="Extra JSON file of applicant aliases (variant → canonical name), merged over"
+        " vrscope/data/applicant_aliases.json.",
+    )
 
     crawl_concurrency: int = Field(4, description="Concurrent requests per source.")
     crawl_delay: float = Field(1.0, description="Base delay between requests to one source, in seconds.")
@@ -49,6 +98,17 @@ class Settings(BaseSettings):
     api_host: str = Field("127.0.0.1", description="Address the API and dashboard listen on.")
     api_port: int = Field(8000, description="Port the API and dashboard listen on.")
     max_page_size: int = Field(100, description="Largest page of search results the API returns.")
+
+    @field_validator("relaton_base_urls", mode="before")
+    @classmethod
+    def _split_urls(cls, value: object) -> object:
+        """One URL, a comma-separated list or a JSON list, as the environment gives it."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [part.strip() for part in text.split(",") if part.strip()]
+        return value
 
     @property
     def db_path(self) -> Path:

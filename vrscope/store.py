@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import TypeAdapter
 
 from vrscope.records import Correction, Document, Labels, Patent, Standard, effective_labels
+from vrscope.store_batch import BATCH_SIZE, UpsertCounts, upsert_many
 
 _DOCUMENT = TypeAdapter(Document)
 
@@ -171,6 +172,15 @@ class Store:
                 ),
             )
             return UpsertResult(record.id, "updated")
+
+    def upsert_many(
+        self,
+        records: Iterable[Patent | Standard],
+        payload_sha256s: Iterable[str | None] | None = None,
+        batch_size: int = BATCH_SIZE,
+    ) -> UpsertCounts:
+        """Upsert many records, a transaction per batch; a standard already stored is merged, not replaced."""
+        return upsert_many(self.conn, records, payload_sha256s, batch_size)
 
     def get(self, doc_id: str) -> Patent | Standard | None:
         """One document by identifier, or None."""

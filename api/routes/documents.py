@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException, status
 
-from api.deps import StoreDep
+from api.deps import SettingsDep, StoreDep
 from api.schemas import DocumentPublic, ProvenancePublic
 from vrscope.ids import InvalidIdentifier, normalize_patent_number, normalize_standard_id
 from vrscope.records import Patent, Standard
@@ -29,8 +29,10 @@ def find(store: Store, doc_id: str) -> Patent | Standard | None:
 
 
 @router.get("/{doc_id:path}", response_model=DocumentPublic)
-def read_document(doc_id: str, store: StoreDep) -> DocumentPublic:
-    """Return one document with its effective labels and provenance; ids may contain '/' and spaces."""
+def read_document(doc_id: str, store: StoreDep, settings: SettingsDep) -> DocumentPublic:
+    """Return one document with its labels, the model's explanations and provenance; ids may contain '/'."""
+    from classify.explain import saved_explanations
+
     doc = find(store, doc_id.strip())
     if doc is None:
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no document with id {doc_id!r}")
@@ -43,4 +45,5 @@ def read_document(doc_id: str, store: StoreDep) -> DocumentPublic:
         labels=store.labels(doc.id),
         correction=store.correction(doc.id),
         provenance=[ProvenancePublic.model_validate(row) for row in store.provenance(doc.id)],
+        explanations=saved_explanations(settings.model_dir, doc),
     )

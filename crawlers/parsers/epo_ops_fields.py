@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from lxml import etree
 
+from vrscope.applicants import normalize_applicant
 from vrscope.ids import InvalidIdentifier, normalize_patent_number
 from vrscope.records import Party
 
@@ -88,7 +89,10 @@ def _sequence_key(sequence: str) -> tuple[bool, int, str]:
 
 
 def parties(biblio: etree._Element, group: str, member: str) -> list[Party]:
-    """Applicants or inventors: original name as given, epodoc/docdb name normalized, paired by sequence."""
+    """Applicants or inventors: original name as given, epodoc/docdb name normalized, paired by sequence.
+
+    Applicant names also go through normalize_applicant (legal forms dropped, aliases applied).
+    """
     by_sequence: dict[str, dict[str, etree._Element]] = {}
     for element in biblio.iterfind(f"{{*}}parties/{{*}}{group}/{{*}}{member}"):
         sequence = element.get("sequence") or str(len(by_sequence) + 1)
@@ -113,7 +117,9 @@ def parties(biblio: etree._Element, group: str, member: str) -> list[Party]:
         seen.update(key for key in (_fold(raw), _fold(normalized)) if key)
         given = original if original is not None else standard
         country = country or child_text(given, ".//{*}residence/{*}country") or None
-        out.append(Party(name=raw or normalized, name_normalized=normalized or None,
+        # Applicants: one name per organization across sources (vrscope.applicants).
+        folded = normalize_applicant(normalized or raw) if group == "applicants" else normalized
+        out.append(Party(name=raw or normalized, name_normalized=folded or None,
                          address=child_text(given, ".//{*}address") or None, country=country))
     return out
 

@@ -117,13 +117,21 @@ function labelsSection(doc) {
     [name("forms"), scores(labels.forms, "form")],
     [t("model"), labels.model_version],
   ];
-  const parts = [el("h3", {}, t("labels")), table(rows)];
+  const parts = [el("h3", {}, t("labels")), table(rows), ...whySection(doc.explanations)];
   if (doc.correction) {
     const c = doc.correction;
     parts.push(el("p", { class: "corrected" }, `✔ ${t("corrected")} ${c.author}`,
       c.note ? ` — ${c.note}` : "", ` (${String(c.created_at).slice(0, 10)})`));
   }
   return parts;
+}
+
+/** The terms, codes and words that pushed each label (from the saved model), as a folded list. */
+function whySection(explanations) {
+  const entries = Object.entries(explanations || {}).filter(([, feats]) => feats.length);
+  if (!entries.length) return [];
+  return [el("details", { class: "why" }, el("summary", {}, t("why")),
+    el("ul", {}, entries.map(([key, feats]) => el("li", {}, el("b", {}, `${key}: `), feats.join(" · ")))))];
 }
 
 function table(rows) {

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import vrscope
-from classify import model as model_module
+from classify import artifacts
 from classify.model import Classifier, UntrustedModelError, targets_with_gold, weak_labels_for
 from classify.weak import WeakLabels
 from vrscope.records import Correction, Labels, Patent
@@ -138,7 +138,8 @@ def test_thresholds_and_determinism(trained: Classifier) -> None:
     assert strict.model_version == trained.model_version == trained.version  # same data, same hash
     [labels] = strict.predict([NEAR_EYE_ZH])
     assert "near_eye_display" not in labels.techs
-    assert Classifier.train(CORPUS, default_threshold=1.01).predict([NEAR_EYE_ZH])[0].techs == {}
+    never = Classifier.train(CORPUS, default_threshold=1.01, choose_thresholds=False)
+    assert never.predict([NEAR_EYE_ZH])[0].techs == {}
 
 
 def test_save_load_round_trip(trained: Classifier, tmp_path: Path) -> None:
@@ -181,10 +182,10 @@ def test_score_is_recorded(trained: Classifier, tmp_path: Path) -> None:
 def test_load_refuses_unlisted_types(trained: Classifier, tmp_path: Path,
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     trained.save(tmp_path)
-    monkeypatch.setattr(model_module, "ALLOWED_TYPES", frozenset())
-    with pytest.raises(UntrustedModelError, match="classify.features.segment"):
+    monkeypatch.setattr(artifacts, "ALLOWED_TYPES", frozenset())
+    with pytest.raises(UntrustedModelError, match="classify.features.analyze"):
         Classifier.load(tmp_path)
-    assert Classifier.load(tmp_path, extra_trusted=["classify.features.segment"]).pipeline is not None
+    assert Classifier.load(tmp_path, extra_trusted=["classify.features.analyze"]).features is not None
 
 
 def test_load_refuses_a_changed_model_file(trained: Classifier, tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -69,3 +70,20 @@ def test_overrides_point_each_source_at_the_mirror(fixtures: Path) -> None:
     with Mirror(fixtures) as mirror:
         overrides = mirror.settings_overrides()
         assert overrides["VRSCOPE_EPO_OPS_BASE_URL"].startswith(mirror.url)
+
+
+def test_delay_holds_the_answer_back(tmp_path: Path) -> None:
+    (tmp_path / "slow").mkdir()
+    (tmp_path / "slow" / "a.txt").write_text("late")
+    routes = [{"path": "/late", "body": "a.txt", "delay": 0.5, "times": 1},
+              {"path": "/late", "body": "a.txt"}]
+    (tmp_path / "slow" / "routes.json").write_text(json.dumps(routes))
+    assert load_routes(tmp_path)["slow"][0].delay == 0.5 and load_routes(tmp_path)["slow"][1].delay == 0.0
+    with Mirror(tmp_path) as mirror:
+        started = time.monotonic()
+        assert _get(mirror.url + "/slow/late") == (200, b"late")
+        assert time.monotonic() - started >= 0.5
+        started = time.monotonic()
+        assert _get(mirror.url + "/slow/late") == (200, b"late")
+        assert time.monotonic() - started < 0.5
+        assert mirror.hits("slow", "/late") == 2 and mirror.hits("slow", "/other") == 0

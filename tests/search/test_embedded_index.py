@@ -148,3 +148,15 @@ def test_other_schema_is_refused(index_dir: Path) -> None:
     tantivy.Index(builder.build(), path=str(index_dir))
     with pytest.raises(RuntimeError, match="another schema"):
         EmbeddedBackend(index_dir)
+
+
+def test_replaces_documents_another_handle_wrote(
+    backend: EmbeddedBackend, index_dir: Path, corpus: list[IndexDoc]
+) -> None:
+    other = EmbeddedBackend(index_dir)
+    other.index([corpus[0].model_copy(update={"id": "CN999A"})])
+    backend.index([corpus[1].model_copy(update={"id": "CN999A", "title": "Replaced"})])
+    assert backend.count() == 8
+    stored = backend.get("CN999A")
+    assert stored is not None and stored.title == "Replaced"
+    other.close()

@@ -13,7 +13,7 @@ from vrscope.settings import Settings
 from vrscope.store import Store
 
 runner = CliRunner()
-COMMANDS = ["crawl", "train", "classify", "index", "serve", "demo"]
+COMMANDS = ["crawl", "train", "classify", "index", "serve", "demo", "label", "evaluate", "label-fix"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -1,0 +1,145 @@
+"""Calibration, thresholds from validation data, explanations, the model card, corpus rows and the matcher."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from classify.corpus import load_unlabelled, record_from_row, series_key
+from classify.linear import best_threshold
+from classify.matcher import compile_terms
+from classify.model import Classifier
+from tests.classify.test_model import CORPUS, EYE_TRACKING_EN, NEAR_EYE_ZH, SHOE, patent
+from vrscope.records import Correction, Patent, Standard
+
+# Gold-labelled synthetic standards: enough of each kind for thresholds chosen on gold labels.
+XR_TITLES = ["Head-mounted display optical performance measurement",
+             "Eye tracking for virtual reality headsets",
+             "Omnidirectional media format for 360 degree video",
+             "Point cloud compression for immersive media",
+             "Augmented reality glasses waveguide display", "Hand tracking interfaces in mixed reality",
+             "Foveated rendering for VR head-mounted displays", "Avatar representation in virtual worlds"]
+OTHER_TITLES = ["Safety of household refrigerators", "Steel pipes for water supply", "Textile fabric testing",
+                "Road vehicle brake linings", "Fertilizer sampling methods", "Cable trays for power networks",
+                "Food packaging materials", "Pesticide residue analysis"]
+TECH = {0: "near_eye_display", 1: "perception_interaction", 2: "content_production",
+        3: "content_production", 4: "near_eye_display", 5: "perception_interaction",
+        6: "rendering_computation", 7: "content_production"}
+
+
+def gold_pairs() -> list[tuple[Standard, Correction]]:
+    """48 labelled standards in 16 series (three parts each)."""
+    out = []
+    for k, title in enumerate(XR_TITLES + OTHER_TITLES):
+        relevant = k < len(XR_TITLES)
+        for part in (1, 2, 3):
+            std = Standard(id=f"ISO {20000 + k}-{part}:2020", source="test",
+                           title_en=f"{title} - Part {part}")
+            out.append((std, Correction(relevant=relevant, techs=[TECH[k]] if relevant else [], forms=[])))
+    return out
+
+
+@pytest.fixture(scope="module")
+def gold_model() -> Classifier:
+    return Classifier.train(CORPUS, gold_pairs())
+
+
+def test_thresholds_are_chosen_on_validation_data(gold_model: Classifier) -> None:
+    meta = gold_model.metadata
+    assert meta["threshold_source"]["relevant"] == "gold"
+    assert "relevant" in gold_model.chosen_thresholds
+    assert meta["scores"]["validation_oof"]["n"] == 48  # out-of-fold scores on the gold examples
+    assert gold_model.threshold("relevant") == gold_model.chosen_thresholds["relevant"]
+    fixed = Classifier(thresholds={"relevant": 0.99})
+    assert fixed.threshold("relevant") == 0.99
+
+
+def test_best_threshold_finds_the_separating_cut() -> None:
+    proba = np.array([0.1, 0.2, 0.3, 0.55, 0.62, 0.75, 0.8, 0.9, 0.95])
+    truth = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1])
+    assert 0.62 < best_threshold(proba, truth) <= 0.75
+
+
+def test_scores_are_calibrated_probabilities(gold_model: Classifier) -> None:
+    proba = gold_model.predict_proba([s for s, _ in gold_pairs()])
+    assert ((proba >= 0) & (proba <= 1)).all()
+    assert gold_model.heads is not None
+    assert gold_model.heads.platt.shape == (len(gold_model.trained_labels), 2)
+
+
+def test_explanations_name_terms_and_codes(gold_model: Classifier) -> None:
+    item = patent("CN117000001A", "en", "Eye tracking in a virtual reality head-mounted display",
+                  "Infrared cameras track the pupil and gaze direction of the wearer.", cpc=("G06F3/013",))
+    why = gold_model.explain(item, top=5)
+    assert why["relevant"] and all(weight > 0 for _, weight in why["relevant"])
+    features = [name for pairs in why.values() for name, _ in pairs]
+    assert any(name.startswith("term:") for name in features)
+    assert any(name.startswith("code:cpc:G06F3") for name in features)
+    assert gold_model.explain(SHOE) == {}  # nothing kept, nothing to explain
+
+
+def test_model_card_and_round_trip(gold_model: Classifier, tmp_path: Path) -> None:
+    gold_model.save(tmp_path)
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    meta = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
+    assert "Evaluation Results" in card and "validation_oof" in card and meta["data_hash"] in card
+    assert "Intended uses" in card and "Decision thresholds" in card
+    loaded = Classifier.load(tmp_path)
+    items = [NEAR_EYE_ZH, EYE_TRACKING_EN, SHOE]
+    assert (loaded.predict_proba(items) == gold_model.predict_proba(items)).all()
+    assert loaded.chosen_thresholds == gold_model.chosen_thresholds
+    assert loaded.tech_floor == gold_model.tech_floor
+    assert loaded.explain(EYE_TRACKING_EN) == gold_model.explain(EYE_TRACKING_EN)
+
+
+@pytest.mark.parametrize(("identifier", "series"), [
+    ("ISO/IEC 23090-2:2023/Amd 1", "ISO/IEC 23090"),
+    ("ISO/IEC DIS 23090-14/CD Amd 1", "ISO/IEC 23090"),
+    ("IEC 61966-2-1:1999", "IEC 61966"),
+    ("ISO 9241-920", "ISO 9241"),
+    ("GB/T 38258-2019", "GB/T 38258"),
+    ("3GPP TR 22.847:REL-18/0.1.0", "3GPP 22.847"),
+])
+def test_series_key(identifier: str, series: str) -> None:
+    assert series_key(identifier) == series
+
+
+def test_record_from_row_accepts_both_shapes() -> None:
+    std = record_from_row({"id": "ITU-T H.430.1 (08/2018)", "source": "itu",
+                           "title_en": "Immersive live",
+                           "abstract_en": "ILE services", "committee": ["ITU-T Study Group 21"],
+                           "keywords": ["immersive"], "label": {"relevant": True}})
+    assert isinstance(std, Standard) and std.committee == "ITU-T Study Group 21"
+    assert std.abstract is not None and "immersive" in std.abstract
+    pat = record_from_row({"id": "US2024000004A1", "title": "Gaze tracking", "abstract": "头戴显示设备",
+                           "cpc": "G06F3/013; G02B27/0172"})
+    assert isinstance(pat, Patent) and pat.cpc == ["G06F3/013", "G02B27/0172"]
+    assert pat.abstracts == {"zh": "头戴显示设备"}
+    odd = record_from_row({"id": "not a number", "title": "A VR headset", "ipc": []})
+    assert odd.id == "not a number"
+    with pytest.raises(ValueError, match="no title or abstract"):
+        record_from_row({"id": "x", "ics": ["35.240"]})
+    with pytest.raises(ValueError, match="title_en"):
+        record_from_row({"id": "x", "title_en": 42})
+
+
+def test_unlabelled_sampling_dedups_versions_and_excludes_series(tmp_path: Path) -> None:
+    rows = [{"id": f"3GPP TR 26.918:REL-1{v}/1{v}.0.0", "title_en": "Virtual Reality (VR) media services"}
+            for v in range(5)] + [{"id": "ISO 9999-1", "title_en": "Virtual reality glossary"},
+                                  {"id": "ISO 8888-1", "title_en": "Steel pipes"}, {"id": 1}]
+    path = tmp_path / "cat.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n", encoding="utf-8")
+    records = load_unlabelled([path], exclude_series=["ISO 9999"])
+    assert sorted(r.id for r in records) == ["3GPP TR 26.918:REL-14/14.0.0", "ISO 8888-1"]
+
+
+def test_matcher_keeps_overlapping_and_prefix_terms() -> None:
+    matcher = compile_terms([("point cloud", "vol"), ("point cloud compression", "pcc"), ("cloud", "c"),
+                             ("XR", "xr"), ("头戴式显示", "hmd"), ("显示模组", "module"), ("头戴式", "head")])
+    found = {payload for _, payload in matcher.find("Point cloud compression for XR and xr")}
+    assert found == {"vol", "pcc", "c", "xr"}
+    assert {p for _, p in matcher.find("一种头戴式显示模组")} == {"hmd", "module", "head"}
+    assert matcher.find("pointcloudy clouds") == [("cloud", "c")]  # word boundaries; plural allowed

@@ -1,0 +1,214 @@
+"""Label and evaluate JSON-lines files, and build human corrections; the CLI's logic, without the CLI.
+
+A bad input line (invalid JSON, no title and no abstract, a field of the wrong type) is reported
+with its line number and skipped; every other line is still labelled. Callers decide what a run
+with errors means (the CLI exits non-zero only when no line at all could be labelled).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from vrscope.ids import InvalidIdentifier, normalize_patent_number, normalize_standard_id
+from vrscope.records import Correction, Labels, Patent, Standard, effective_labels
+
+if TYPE_CHECKING:
+    from classify.model import Classifier
+    from classify.taxonomy import Taxonomy
+    from vrscope.store import Store
+
+BATCH = 2000
+FORM_NAMES = {"vr": "VR", "ar": "AR", "mr": "MR"}
+
+
+@dataclass(frozen=True)
+class LineError:
+    """A line that could not be used, and why."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        """'line 3: invalid JSON: …'."""
+        return f"line {self.line}: {self.message}"
+
+
+@dataclass
+class Summary:
+    """What a run read, labelled and skipped."""
+
+    read: int = 0
+    labelled: int = 0
+    errors: list[LineError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One usable input line: its number, its id as given, the record, and the raw object."""
+
+    line: int
+    id: str
+    record: Patent | Standard
+    data: dict[str, Any]
+
+
+def parse_lines(lines: Iterable[tuple[int, str]], errors: list[LineError]) -> Iterator[Row]:
+    """Usable rows of (line number, text) pairs; every unusable line is appended to ``errors``."""
+    from classify.corpus import record_from_row
+
+    for number, text in lines:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            errors.append(LineError(number, f"invalid JSON: {exc.msg} (column {exc.colno})"))
+            continue
+        if not isinstance(data, dict):
+            errors.append(LineError(number, f"expected a JSON object, got {type(data).__name__}"))
+            continue
+        try:
+            record = record_from_row(data)
+        except ValueError as exc:
+            errors.append(LineError(number, str(exc)))
+            continue
+        yield Row(number, str(data["id"]), record, data)
+
+
+def output_row(row_id: str, labels: Labels, scores: Mapping[str, float], corrected: bool) -> dict[str, Any]:
+    """One output line: the decisions, the scores of every technology and form, kept sub-topic scores."""
+    return {
+        "id": row_id, "relevant": labels.relevant, "relevance_score": labels.relevance_score,
+        "techs": sorted(labels.techs), "forms": [FORM_NAMES.get(f, f.upper()) for f in sorted(labels.forms)],
+        "subtopics": sorted(labels.subtopics),
+        "scores": {
+            "techs": {k[5:]: v for k, v in scores.items() if k.startswith("tech:")},
+            "forms": {FORM_NAMES.get(k[5:], k[5:]): v for k, v in scores.items() if k.startswith("form:")},
+            "subtopics": dict(labels.subtopics),
+        },
+        "model_version": labels.model_version, "corrected": corrected,
+    }
+
+
+def label_rows(classifier: Classifier, rows: Sequence[Row], corrections: Mapping[str, Correction],
+               explain: bool = False) -> list[dict[str, Any]]:
+    """Output objects for a batch of rows; a stored human correction of the same id wins."""
+    import numpy as np
+
+    proba = classifier.predict_proba([r.record for r in rows])
+    out = []
+    decided = classifier.labels_from_scores(proba)
+    for row, labels, scores in zip(rows, decided, np.round(proba, 4), strict=True):
+        correction = corrections.get(row.id) or corrections.get(row.record.id)
+        final = effective_labels(labels, correction) or labels
+        by_label = {lab: float(s) for lab, s in zip(classifier.labels, scores, strict=True)
+                    if not lab.startswith("sub:")}
+        item = output_row(row.id, final, by_label, correction is not None)
+        if explain:
+            item["explanations"] = {k: [f for f, _ in v] for k, v in classifier.explain(row.record).items()}
+        out.append(item)
+    return out
+
+
+def label_file(classifier: Classifier, lines: Iterable[tuple[int, str]], out: IO[str], *,
+               corrections: Mapping[str, Correction] | None = None, explain: bool = False) -> Summary:
+    """Label every usable line into ``out`` (one JSON object per line, input order kept)."""
+    summary = Summary()
+    batch: list[Row] = []
+
+    def flush() -> None:
+        """Write the pending batch."""
+        for item in label_rows(classifier, batch, corrections or {}, explain):
+            out.write(json.dumps(item, ensure_ascii=False) + "\n")
+        summary.labelled += len(batch)
+        batch.clear()
+
+    def counted(source: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+        """Count lines as they are read."""
+        for pair in source:
+            summary.read += 1
+            yield pair
+
+    for row in parse_lines(counted(lines), summary.errors):
+        batch.append(row)
+        if len(batch) >= BATCH:
+            flush()
+    if batch:
+        flush()
+    return summary
+
+
+def labelled_pairs(lines: Iterable[tuple[int, str]], errors: list[LineError]) -> list[tuple[Row, Correction]]:
+    """Rows with their gold ``label`` key as a Correction (rows without a usable label are errors)."""
+    from classify.evaluate import gold_from_row
+
+    out = []
+    for row in parse_lines(lines, errors):
+        label = row.data.get("label")
+        if not isinstance(label, dict) or not isinstance(label.get("relevant"), bool):
+            errors.append(LineError(row.line, "no 'label' object with a boolean 'relevant'"))
+            continue
+        out.append((row, gold_from_row(row.data)))
+    return out
+
+
+def find_document(store: Store, doc_id: str) -> Patent | Standard | None:
+    """A stored document by id as given, or by its normalized standard or patent identifier."""
+    doc = store.get(doc_id)
+    for normalize in (normalize_standard_id, normalize_patent_number):
+        if doc is not None:
+            break
+        try:
+            candidate = normalize(doc_id)
+        except InvalidIdentifier:
+            continue
+        doc = store.get(candidate) if candidate != doc_id else None
+    return doc
+
+
+def _resolve(values: Sequence[str], known: Sequence[str], what: str) -> list[str]:
+    """Known ids for the given names (case-insensitive; 'none' alone means an empty list)."""
+    if [v.strip().lower() for v in values] == ["none"]:
+        return []
+    out = []
+    for value in values:
+        key = value.strip().lower()
+        if key not in known:
+            raise ValueError(f"unknown {what} {value!r}; choose from {', '.join(known)} (or 'none')")
+        out.append(key)
+    return list(dict.fromkeys(out))
+
+
+def build_correction(taxonomy: Taxonomy, previous: Correction | None, *, relevant: bool | None,
+                     techs: Sequence[str] | None, forms: Sequence[str] | None,
+                     subtopics: Sequence[str] | None, author: str, note: str | None) -> Correction:
+    """A correction from command-line values, validated against the taxonomy; unset fields keep the
+    previous correction's value."""
+    base = previous.model_dump(exclude={"created_at"}) if previous else {}
+    given: dict[str, Any] = {"author": author}
+    if note is not None:
+        given["note"] = note
+    if relevant is not None:
+        given["relevant"] = relevant
+    for key, values, known, what in (("techs", techs, taxonomy.tech_ids(), "technology"),
+                                     ("forms", forms, taxonomy.form_ids(), "form"),
+                                     ("subtopics", subtopics, taxonomy.subtopic_ids(), "sub-topic")):
+        if values:
+            given[key] = _resolve(values, known, what)
+    if len(given) == 1 + ("note" in given):
+        raise ValueError("nothing to correct: give --relevant/--not-relevant, --tech, --form or --subtopic")
+    return Correction.model_validate(base | given)
+
+
+def read_lines(path: str | Path) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a JSON-lines file ('-' for standard input; .gz is decompressed)."""
+    import sys
+
+    from classify.corpus import read_rows
+
+    if str(path) == "-":
+        yield from ((n, line) for n, line in enumerate(sys.stdin, start=1) if line.strip())
+        return
+    yield from read_rows(path)

@@ -39,3 +39,9 @@ unit: install-dev
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache *.egg-info
+
+## bench: index BENCH_DOCS generated documents in tantivy and SQLite FTS5, time the query mix, write docs/benchmarks.{md,json}
+BENCH_DOCS ?= 1000000
+.PHONY: bench
+bench: install-dev
+	$(BIN)/python -m benchmarks.bench_search --docs $(BENCH_DOCS) --out docs/

@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 import dashboards
 from api import errors
 from api.deps import Resources
-from api.routes import documents, health, search, stats
+from api.routes import analytics, documents, health, search, stats
 from vrscope import __version__
 from vrscope.settings import Settings, get_settings
 
@@ -39,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.resources = Resources(settings)
     errors.install(app)
-    for module in (health, search, stats, documents):
+    for module in (health, search, analytics, stats, documents):
         app.include_router(module.router)
     # Mounted last: the API routes above win, everything else is the dashboard.
     app.mount("/", StaticFiles(directory=dashboards.static_dir(), html=True), name="dashboard")

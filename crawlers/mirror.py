@@ -188,8 +188,12 @@ class Mirror:
 MIRROR_BASES: dict[str, str] = {
     "VRSCOPE_EPO_OPS_BASE_URL": "/epo_ops/3.2",
     "VRSCOPE_OPENSTD_BASE_URL": "/openstd",
+    "VRSCOPE_HBBA_BASE_URL": "/hbba",
+    "VRSCOPE_DBBA_BASE_URL": "/dbba",
     "VRSCOPE_RELATON_BASE_URLS": "/relaton/relaton-data-vr/main",
     "VRSCOPE_USPTO_BULK_BASE_URL": "/uspto_bulk",
+    "VRSCOPE_USPTO_ODP_BASE_URL": "/uspto_odp/api/v1/patent",
+    "VRSCOPE_PATENTSVIEW_BASE_URL": "/patentsview/api/v1",
 }
 
 

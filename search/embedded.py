@@ -38,7 +38,7 @@ class EmbeddedBackend:
     def __init__(
         self,
         index_dir: Path,
-        heap_size: int = 128_000_000,
+        heap_size: int = 256_000_000,
         num_threads: int = 0,
         lock_timeout: float = 30.0,
     ) -> None:
@@ -98,9 +98,20 @@ class EmbeddedBackend:
         """Add or replace documents by id; return how many were written."""
         written = 0
         with self._writing() as writer:
+            # The lock is held, so the committed state cannot change under us: read it once.
+            self._idx().reload()
+            committed = self._idx().searcher()
+            check_committed = committed.num_docs > 0
+            seen: set[int] = set()
             for doc in docs:
-                # Deletes only reach documents added before them, so delete + add replaces.
-                writer.delete_documents_by_term("id", doc.id)
+                # Deletes only reach documents added before them, so delete + add replaces. A delete
+                # costs tantivy far more than an add (each one is looked up in every segment the
+                # writer produces), so it is issued only when the id may be there already: written
+                # earlier in this call, or committed. (A hash collision only costs a needless delete.)
+                key = hash(doc.id)
+                if key in seen or (check_committed and committed.doc_freq("id", doc.id) > 0):
+                    writer.delete_documents_by_term("id", doc.id)
+                seen.add(key)
                 writer.add_document(to_tantivy_doc(doc))
                 written += 1
         return written
@@ -191,7 +202,7 @@ class EmbeddedBackend:
         return SearchResult(
             total=_total(found),
             hits=hits,
-            facets=read_facets(result, query.facets),
+            facets=read_facets(result, query.facets, query.facet_size),
             histogram=read_histogram(result) if query.histogram else {},
         )
 

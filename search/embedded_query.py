@@ -16,6 +16,7 @@ FINE_BOOST = 0.5
 ADJACENCY_BOOST = 1.0  # extra score when a word's several terms (e.g. Chinese words) are adjacent
 KEYWORD_FILTERS = ("techs", "subtopics", "forms", "jurisdiction", "status", "source", "applicants")
 HISTOGRAM_AGG = "_histogram"
+TECH_YEARS_AGG = "_tech_years"
 HISTOGRAM_SIZE = 1000  # years and technologies per year: more than there will ever be
 
 
@@ -118,30 +119,45 @@ def aggregations(query: SearchQuery) -> dict[str, Any]:
         name: {"terms": {"field": name, "size": query.facet_size}} for name in dict.fromkeys(query.facets)
     }
     if query.histogram:
-        techs = {"terms": {"field": "techs", "size": HISTOGRAM_SIZE}}
-        aggs[HISTOGRAM_AGG] = {
-            "terms": {"field": "year", "size": HISTOGRAM_SIZE},
-            "aggs": {"techs": techs},
+        # Per-year totals, and technology → year counts. Multi-valued terms are the slow part of an
+        # aggregation, so technologies are read once: the techs facet comes from the same buckets.
+        aggs.pop("techs", None)
+        aggs[HISTOGRAM_AGG] = {"terms": {"field": "year", "size": HISTOGRAM_SIZE}}
+        aggs[TECH_YEARS_AGG] = {
+            "terms": {"field": "techs", "size": HISTOGRAM_SIZE},
+            "aggs": {"years": {"terms": {"field": "year", "size": HISTOGRAM_SIZE}}},
         }
     return aggs
 
 
-def read_facets(result: dict[str, Any], names: list[str]) -> dict[str, list[FacetValue]]:
-    """Facet buckets from an aggregation result, in the order requested."""
+def _buckets(result: dict[str, Any], name: str, size: int) -> list[dict[str, Any]]:
+    """A terms aggregation's buckets; the techs facet is cut from the technology → year buckets."""
+    if name == "techs" and TECH_YEARS_AGG in result:
+        buckets = result[TECH_YEARS_AGG].get("buckets", [])
+        return sorted(buckets, key=lambda b: (-int(b["doc_count"]), str(b["key"])))[:size]
+    return list(result.get(name, {}).get("buckets", []))
+
+
+def read_facets(result: dict[str, Any], names: list[str], size: int = 200) -> dict[str, list[FacetValue]]:
+    """Facet buckets from an aggregation result, in the order requested, at most size per facet."""
     out: dict[str, list[FacetValue]] = {}
     for name in dict.fromkeys(names):
-        buckets = result.get(name, {}).get("buckets", [])
+        buckets = _buckets(result, name, size)
         out[name] = [FacetValue(value=str(b["key"]), count=int(b["doc_count"])) for b in buckets]
     return out
 
 
 def read_histogram(result: dict[str, Any]) -> dict[int, dict[str, int]]:
     """year → {technology: count, "_all": count} from an aggregation result, years ascending."""
+    per_year: dict[int, dict[str, int]] = {}
+    for tech in result.get(TECH_YEARS_AGG, {}).get("buckets", []):
+        for year in tech.get("years", {}).get("buckets", []):
+            per_year.setdefault(int(year["key"]), {})[str(tech["key"])] = int(year["doc_count"])
     out: dict[int, dict[str, int]] = {}
     buckets = result.get(HISTOGRAM_AGG, {}).get("buckets", [])
     for bucket in sorted(buckets, key=lambda b: int(b["key"])):
-        row = {"_all": int(bucket["doc_count"])}
-        for tech in bucket.get("techs", {}).get("buckets", []):
-            row[str(tech["key"])] = int(tech["doc_count"])
-        out[int(bucket["key"])] = row
+        year = int(bucket["key"])
+        techs = per_year.get(year, {})
+        # Technologies most frequent first, as the year's own terms aggregation listed them.
+        out[year] = {"_all": int(bucket["doc_count"]), **dict(sorted(techs.items(), key=lambda kv: -kv[1]))}
     return out

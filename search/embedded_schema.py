@@ -8,7 +8,7 @@ from functools import cache
 import tantivy
 
 from search.backend import IndexDoc
-from search.segment import fine_words, segment
+from search.segment import segment, segment_all
 
 # Full text, Chinese pre-segmented, then tantivy's built-in "en_stem" (simple tokenizer, remove
 # tokens over 40 bytes, lowercase, English Snowball stemmer). query_analyzer() mirrors it.
@@ -91,19 +91,25 @@ def to_tantivy_doc(doc: IndexDoc) -> tantivy.Document:
     """One tantivy Document: segmented text, raw keywords, numbers and the JSON copy."""
     out = tantivy.Document()
     titles = _unique([doc.title, doc.title_en or "", doc.title_zh or ""])
-    for title in titles:
-        out.add_text("title", segment(title))
-    if doc.abstract:
-        out.add_text("abstract", segment(doc.abstract))
-    if doc.claims:
-        out.add_text("claims", segment(doc.claims))
-    parts = fine_words(" ".join([*titles, doc.abstract, doc.claims]))
+    # All the document's Chinese is segmented in two rjieba calls (accurate words, search-mode parts).
+    texts, parts = segment_all([*titles, doc.abstract, doc.claims])
+    for title in texts[: len(titles)]:
+        out.add_text("title", title)
+    abstract, claims = texts[len(titles) :]
+    if abstract:
+        out.add_text("abstract", abstract)
+    if claims:
+        out.add_text("claims", claims)
     if parts:
         out.add_text(FINE_FIELD, " ".join(parts))
     for name in KEYWORD_FIELDS:
         value = getattr(doc, name)
-        for item in _unique(value if isinstance(value, list) else [value or ""]):
-            out.add_text(name, item)
+        if isinstance(value, list):
+            for item in dict.fromkeys(value):
+                if item:
+                    out.add_text(name, item)
+        elif value:
+            out.add_text(name, value)
     if doc.year is not None:
         out.add_integer("year", doc.year)
     when = sort_date(doc)

@@ -25,37 +25,82 @@ def _cutter(mode: str) -> Callable[[str], list[str]]:
 
 def has_han(text: str) -> bool:
     """Whether the text contains any Chinese (Han) character."""
-    return bool(text) and _HAN_RUN.search(text) is not None
+    # isascii() is a C-speed early out for the common all-English text (the regex scan is not).
+    return bool(text) and not text.isascii() and _HAN_RUN.search(text) is not None
 
 
-def segment(text: str) -> str:
-    """Split Chinese runs into space-separated words; spaces also part Chinese from adjacent letters."""
-    if not has_han(text):
+def _han_runs(text: str) -> list[re.Match[str]]:
+    """The maximal runs of Han characters in text."""
+    if not text or text.isascii():
+        return []
+    return list(_HAN_RUN.finditer(text))
+
+
+def _cut_runs(runs: list[str]) -> list[str]:
+    """Each run's accurate-mode words joined by spaces, with one rjieba call for all the runs."""
+    if not runs:
+        return []
+    # rjieba never joins words across a newline, so cutting the runs joined by newlines gives each
+    # run's words exactly as cutting them one by one would, without a Python→Rust call per run.
+    words = " ".join(_cutter("accurate")("\n".join(runs))).split(" \n ")
+    if len(words) != len(runs):  # never expected; stay correct if rjieba ever changes
+        cut = _cutter("accurate")
+        return [" ".join(w for w in cut(run) if w.strip()) for run in runs]
+    return words
+
+
+def _fine_runs(runs: list[str]) -> list[str]:
+    """The search-mode words of all the runs, in order, with one rjieba call."""
+    if not runs:
+        return []
+    # Han runs yield no blank words: only the newlines that part the runs need dropping.
+    return list(filter("\n".__ne__, _cutter("search")("\n".join(runs))))
+
+
+def _rebuild(text: str, matches: list[re.Match[str]], words: list[str]) -> str:
+    """text with each Han run replaced by its segmented words."""
+    if not matches:
         return text
-    cut = _cutter("accurate")
     out: list[str] = []
     pos = 0
-    for match in _HAN_RUN.finditer(text):
+    last = len(text)
+    for match, seg in zip(matches, words, strict=True):
         start, end = match.span()
         out.append(text[pos:start])
-        words = " ".join(w for w in cut(match.group()) if w.strip())
         # Only alphanumerics need a separator: the tokenizer already splits on punctuation and spaces.
         if start > 0 and text[start - 1].isalnum():
-            words = " " + words
-        if end < len(text) and text[end].isalnum():
-            words += " "
-        out.append(words)
+            seg = " " + seg
+        if end < last and text[end].isalnum():
+            seg += " "
+        out.append(seg)
         pos = end
     out.append(text[pos:])
     return "".join(out)
 
 
+def segment(text: str) -> str:
+    """Split Chinese runs into space-separated words; spaces also part Chinese from adjacent letters."""
+    matches = _han_runs(text)
+    return _rebuild(text, matches, _cut_runs([m.group() for m in matches]))
+
+
 def fine_words(text: str) -> list[str]:
     """The search-mode sub-words of every Chinese run (头戴式显示器 → 头戴, 头戴式, 显示, 显示器)."""
-    if not has_han(text):
-        return []
-    cut = _cutter("search")
-    return [w for run in _HAN_RUN.findall(text) for w in cut(run) if w.strip()]
+    return _fine_runs([m.group() for m in _han_runs(text)])
+
+
+def segment_all(texts: list[str]) -> tuple[list[str], list[str]]:
+    """segment() of each text and fine_words() of all of them together, in two rjieba calls."""
+    found = [_han_runs(text) for text in texts]
+    runs = [m.group() for matches in found for m in matches]
+    if not runs:
+        return list(texts), []
+    words = iter(_cut_runs(runs))
+    segmented = [
+        _rebuild(text, matches, [next(words) for _ in matches])
+        for text, matches in zip(texts, found, strict=True)
+    ]
+    return segmented, _fine_runs(runs)
 
 
 def desegment(text: str) -> str:

@@ -21,7 +21,7 @@ app = typer.Typer(
 )
 console = Console()
 
-SOURCES = ("epo_ops", "openstd", "relaton", "uspto_bulk")
+SOURCES = ("epo_ops", "openstd", "hbba", "relaton", "uspto_bulk", "uspto_odp", "patentsview")
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (store, index, models); default VRSCOPE_DATA_DIR."),

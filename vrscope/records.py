@@ -162,6 +162,7 @@ class Standard(Record):
     stage_code: str | None = None
     stage_name: str | None = None
     plan_number: str | None = None
+    record_number: str | None = Field(default=None, description="filing number (备案号), industry or local")
     committee: str | None = None
     ics: list[str] = Field(default_factory=list)
     ccs: list[str] = Field(default_factory=list)

@@ -51,6 +51,17 @@ class Settings(BaseSettings):
         description="Keywords the openstd spider searches (JSON list in the environment).",
     )
     openstd_max_pages: int = Field(5, description="Most list pages per keyword the openstd spider reads.")
+    hbba_base_url: str = Field(
+        "https://hbba.sacinfo.org.cn", description="hbba.sacinfo.org.cn (industry standards filing) base URL."
+    )
+    dbba_base_url: str = Field(
+        "https://dbba.sacinfo.org.cn", description="dbba.sacinfo.org.cn (local standards filing) base URL."
+    )
+    hbba_keywords: list[str] = Field(
+        default_factory=lambda: ["虚拟现实", "增强现实", "头戴式显示"],
+        description="Keywords the hbba spider searches on hbba and dbba (JSON list in the environment).",
+    )
+    hbba_max_pages: int = Field(5, description="Most result pages per keyword and site the hbba spider reads")
     relaton_base_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: [
             f"https://raw.githubusercontent.com/relaton/relaton-data-{body}/main"
@@ -79,6 +90,45 @@ class Settings(BaseSettings):
     )
     uspto_odp_api_key: SecretStr | None = Field(
         None, description="USPTO Open Data Portal API key (X-API-KEY), needed for files on api.uspto.gov."
+    )
+    uspto_odp_base_url: str = Field(
+        "https://api.uspto.gov/api/v1/patent",
+        description="USPTO Open Data Portal patent API base URL (the uspto_odp spider searches"
+        " <base>/applications/search).",
+    )
+    uspto_odp_query: str = Field(
+        'applicationMetaData.inventionTitle:"virtual reality" OR'
+        ' applicationMetaData.inventionTitle:"augmented reality" OR'
+        ' applicationMetaData.inventionTitle:"head-mounted display"',
+        description="Search query (q, Lucene-like) the uspto_odp spider sends to the ODP applications"
+        " search.",
+    )
+    uspto_odp_max_results: int = Field(
+        100, description="Most search results the uspto_odp spider fetches per run."
+    )
+    uspto_odp_page_size: int = Field(
+        25, ge=1, le=100, description="Applications per USPTO ODP search request (limit, at most 100)."
+    )
+    patentsview_base_url: str = Field(
+        "https://search.patentsview.org/api/v1",
+        description="PatentsView PatentSearch API base URL (the patentsview spider reads <base>/patent/).",
+    )
+    patentsview_api_key: SecretStr | None = Field(
+        None, description="PatentsView PatentSearch API key (X-Api-Key header)."
+    )
+    patentsview_query: str = Field(
+        '{"_or":[{"cpc_current.cpc_group_id":"G02B27/0172"},{"cpc_current.cpc_group_id":"G06T19/006"},'
+        '{"_text_phrase":{"patent_abstract":"virtual reality"}}]}',
+        description="PatentSearch query (the q parameter, JSON) the patentsview spider searches.",
+    )
+    patentsview_rate_per_minute: int = Field(
+        45, ge=1, description="Most PatentSearch requests per minute (the API allows 45 per key)."
+    )
+    patentsview_max_results: int = Field(
+        100, description="Most search results the patentsview spider fetches per run."
+    )
+    patentsview_page_size: int = Field(
+        100, ge=1, le=1000, description="Patents per PatentSearch request (o.size, at most 1000)."
     )
     applicant_aliases_file: Path | None = Field(
         None,

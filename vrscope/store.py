@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from vrscope import changes as change_log
 from vrscope.records import Correction, Document, Labels, Patent, Standard, effective_labels
 from vrscope.store_batch import BATCH_SIZE, UpsertCounts, upsert_many
 
@@ -68,7 +69,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     body_sha256 TEXT,
     at TEXT NOT NULL
 );
-"""
+""" + change_log.SCHEMA
 
 
 def sha256_bytes(payload: bytes | str) -> str:
@@ -126,7 +127,14 @@ class Store:
         now = _now()
         fetched = record.fetched_at.isoformat()
         with self.transaction() as conn:
-            row = conn.execute("SELECT content_sha256 FROM documents WHERE id=?", (record.id,)).fetchone()
+            row = conn.execute(
+                "SELECT data, content_sha256 FROM documents WHERE id=?", (record.id,)
+            ).fetchone()
+            if isinstance(record, Standard) and (row is None or row["content_sha256"] != content):
+                before = _DOCUMENT.validate_json(row["data"]) if row else None
+                change_log.record_changes(conn, change_log.detect(
+                    before if isinstance(before, Standard) else None, record,
+                    change_log.observed(record), record.source))
             conn.execute(
                 "INSERT OR REPLACE INTO provenance(doc_id, source, url, fetched_at, payload_sha256)"
                 " VALUES (?,?,?,?,?)",
@@ -181,6 +189,12 @@ class Store:
     ) -> UpsertCounts:
         """Upsert many records, a transaction per batch; a standard already stored is merged, not replaced."""
         return upsert_many(self.conn, records, payload_sha256s, batch_size)
+
+    def changes_since(
+        self, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None
+    ) -> list[change_log.Change]:
+        """Standards' changes (new, new_draft, stage/status change, withdrawn, replaced) seen since a date."""
+        return change_log.changes_since(self.conn, since, kinds)
 
     def get(self, doc_id: str) -> Patent | Standard | None:
         """One document by identifier, or None."""

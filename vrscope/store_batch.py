@@ -11,6 +11,7 @@ from itertools import chain, islice, repeat
 
 from pydantic import TypeAdapter
 
+from vrscope import changes as change_log
 from vrscope.merge import merge_standards, with_provenance
 from vrscope.records import Document, Patent, Standard
 
@@ -78,6 +79,7 @@ def _upsert_batch(conn: sqlite3.Connection, chunk: Sequence[Pair]) -> UpsertCoun
     current: dict[str, Patent | Standard] = {}
     payloads: dict[str, str | None] = {}
     provenance = []
+    found: list[change_log.Change] = []
     for record, payload in chunk:
         seen = record.fetched_at.isoformat()
         provenance.append((record.id, record.source, record.url or "", seen, payload))
@@ -98,9 +100,13 @@ def _upsert_batch(conn: sqlite3.Connection, chunk: Sequence[Pair]) -> UpsertCoun
         else:
             counts.updated += 1
             counts.merged += isinstance(after, Standard) and isinstance(before, Standard)
+        if isinstance(after, Standard):
+            was = before if isinstance(before, Standard) else None
+            found.extend(change_log.detect(was, after, change_log.observed(record), record.source))
         current[record.id] = after
         payloads[record.id] = payload
     _write(conn, current, stored, payloads)
+    change_log.record_changes(conn, found)
     conn.executemany(
         "INSERT INTO provenance(doc_id, source, url, fetched_at, payload_sha256) VALUES (?,?,?,?,?)"
         " ON CONFLICT(doc_id, source, url) DO UPDATE SET fetched_at=excluded.fetched_at,"

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.exceptions import RequestValidationError
 from pydantic import ValidationError
 
 from api.deps import SearchDep, SettingsDep, reject_unknown_params
+from api.export import ExportFormat, ExportParams, download, hits_table
 from api.schemas import DEFAULT_FACETS, SearchParams, SearchPublic
-from search.backend import SearchQuery
+from search.backend import Hit, SearchBackend, SearchQuery
 
 router = APIRouter(prefix="/api/v1", tags=["search"])
 
 MAX_OFFSET = 10_000  # SearchQuery's deepest offset; engines page no further
+EXPORT_PAGE = 100  # SearchQuery's largest page
 
 
 def _invalid(param: str, message: str, value: object) -> RequestValidationError:
@@ -65,12 +67,32 @@ def build_query(params: SearchParams, max_page_size: int) -> SearchQuery:
 @router.get(
     "/search",
     response_model=SearchPublic,
-    dependencies=[Depends(reject_unknown_params(SearchParams))],
+    dependencies=[Depends(reject_unknown_params(SearchParams, ExportParams))],
 )
 def search(
-    params: Annotated[SearchParams, Query()], backend: SearchDep, settings: SettingsDep
-) -> SearchPublic:
+    params: Annotated[SearchParams, Query()],
+    backend: SearchDep,
+    settings: SettingsDep,
+    format: Annotated[ExportFormat, Query(description="json, or a download of every match: csv, jsonl, xlsx")]
+    = "json",
+) -> SearchPublic | Response:
     """Search patents and standards; filters combine with AND, repeated values of one filter with OR."""
     query = build_query(params, settings.max_page_size)
+    if format != "json":
+        return download(*hits_table(all_hits(backend, query)), format, "search")
     result = backend.search(query)
     return SearchPublic(**result.model_dump(), page=params.page, size=params.size)
+
+
+def all_hits(backend: SearchBackend, query: SearchQuery) -> list[Hit]:
+    """Every match in the query's order (page and size ignored), up to the deepest pageable offset."""
+    hits: list[Hit] = []
+    offset = 0
+    while offset <= MAX_OFFSET:
+        page = backend.search(query.model_copy(update={
+            "offset": offset, "size": EXPORT_PAGE, "facets": [], "histogram": False, "highlight": False}))
+        hits.extend(page.hits)
+        if len(page.hits) < EXPORT_PAGE:
+            break
+        offset += EXPORT_PAGE
+    return hits

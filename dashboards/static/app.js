@@ -4,6 +4,7 @@ import { drawChart, svgDownloadUrl } from "./chart.js";
 import { renderDocument } from "./docview.js";
 import { documentPath, el, renderSnippet } from "./dom.js";
 import { COLORS, TECHS, getLang, initialLang, label, setLang, t, translatePage } from "./i18n.js";
+import { DIMENSIONS, SCOPES, VIEWS, renderView } from "./views.js";
 
 // facet name in the API response → query parameter it filters on
 const FACETS = [
@@ -25,7 +26,12 @@ const state = {
   year_from: "",
   year_to: "",
   page: 1,
+  view: "search", // or one of the analytic views
+  dimension: "tech",
+  scope: "world",
 };
+// state kept in the page URL only, never sent to /api/v1/search
+const PAGE_ONLY = ["view", "dimension", "scope"];
 let lastResult = null;
 let lastStats = null;
 let requestId = 0;
@@ -40,6 +46,16 @@ function toParams() {
   if (state.year_from) params.set("year_from", state.year_from);
   if (state.year_to) params.set("year_to", state.year_to);
   if (state.page > 1) params.set("page", String(state.page));
+  if (state.view !== "search") params.set("view", state.view);
+  if (state.view === "trends" && state.dimension !== "tech") params.set("dimension", state.dimension);
+  if (state.view === "players" && state.scope !== "world") params.set("scope", state.scope);
+  return params;
+}
+
+/** The filters the analytic views share with the search (no paging, no order). */
+function viewParams() {
+  const params = toParams();
+  for (const name of ["sort", "page", ...PAGE_ONLY]) params.delete(name);
   return params;
 }
 
@@ -53,6 +69,9 @@ function fromLocation() {
   state.year_from = params.get("year_from") || "";
   state.year_to = params.get("year_to") || "";
   state.page = Math.max(1, parseInt(params.get("page") || "1", 10) || 1);
+  state.view = VIEWS.includes(params.get("view")) ? params.get("view") : "search";
+  state.dimension = DIMENSIONS.includes(params.get("dimension")) ? params.get("dimension") : "tech";
+  state.scope = SCOPES.includes(params.get("scope")) ? params.get("scope") : "world";
 }
 
 /** Show the state in the form controls. */
@@ -87,8 +106,10 @@ async function search({ push = true } = {}) {
     const url = params.toString() ? `?${params}` : window.location.pathname;
     window.history.pushState(null, "", url);
   }
+  for (const name of PAGE_ONLY) params.delete(name);
   params.set("size", String(PAGE_SIZE));
   for (const [facet] of FACETS) params.append("facet", facet);
+  showView();
   const mine = ++requestId;
   $("main").setAttribute("aria-busy", "true");
   $("summary").textContent = t("loading");
@@ -108,6 +129,33 @@ async function search({ push = true } = {}) {
   } finally {
     if (mine === requestId) $("main").removeAttribute("aria-busy");
   }
+}
+
+/** Show the search results or one analytic view (drawn from the same filters), and mark the nav. */
+function showView() {
+  const analytic = state.view !== "search";
+  for (const id of ["search-results", "search-chart"]) $(id).hidden = analytic;
+  $("view-panel").hidden = !analytic;
+  for (const button of $("views").querySelectorAll("button")) {
+    button.setAttribute("aria-current", button.dataset.view === state.view ? "page" : "false");
+  }
+  if (!analytic) return;
+  renderView(state.view, $("view-panel"), {
+    params: viewParams(),
+    options: { dimension: state.dimension, scope: state.scope },
+    getJson,
+    setOption: (name, value) => {
+      state[name] = value;
+      search();
+    },
+    openSearch: ({ form, tech }) => {
+      state.filters.form = [form];
+      state.filters.tech = [tech];
+      state.view = "search";
+      state.page = 1;
+      search();
+    },
+  });
 }
 
 function renderResult() {
@@ -274,6 +322,7 @@ function applyLanguage(lang) {
   $("lang").setAttribute("aria-label", getLang() === "zh" ? "Switch to English" : "切换到中文");
   renderStats();
   renderResult();
+  if (state.view !== "search") showView();
   if ($("doc-view").open && openId) openDocument(openId);
 }
 
@@ -292,6 +341,13 @@ function bind() {
     $(id).addEventListener("change", () => $("search-form").requestSubmit());
   }
   $("lang").addEventListener("click", () => applyLanguage(getLang() === "zh" ? "en" : "zh"));
+  for (const button of $("views").querySelectorAll("button")) {
+    button.addEventListener("click", () => {
+      state.view = button.dataset.view;
+      state.page = 1;
+      search();
+    });
+  }
   $("doc-view").addEventListener("close", () => {
     openId = null;
   });

@@ -43,30 +43,37 @@ export function chartSeries(histogram) {
 }
 
 /** The chart as an <svg> element, or null when there is nothing dated to draw. */
-export function drawChart(histogram, { width = 760, height = 320 } = {}) {
+export function drawChart(histogram, options = {}) {
   const { years, series } = chartSeries(histogram);
+  const lines = series.map(({ key, values }) => ({
+    key, values, name: label("tech", key), color: COLORS[key], dashed: key === "_all",
+  }));
+  return drawLines(years, lines, { title: t("chartTitle"), ...options });
+}
+
+/** A line chart of {key, name, color, values, dashed} series over years, or null when there are no years. */
+export function drawLines(years, series, { width = 760, height = 320, title = "" } = {}) {
   if (!years.length) return null;
 
   const root = svg("svg", {
     viewBox: `0 0 ${width} ${height}`, width, height, role: "img",
-    "font-family": FONT, "font-size": 12, "aria-label": t("chartTitle"),
+    "font-family": FONT, "font-size": 12, "aria-label": title,
   });
-  root.append(svg("title", {}, t("chartTitle")));
+  root.append(svg("title", {}, title));
   root.append(svg("rect", { x: 0, y: 0, width, height, fill: "#ffffff" }));
 
   // Legend first: it decides how much room the plot has.
   const legend = svg("g", { class: "legend" });
   let lx = 48;
   let ly = 14;
-  for (const { key } of series) {
-    const name = label("tech", key);
+  for (const { name, color, dashed } of series) {
     const itemWidth = 20 + textWidth(name) + 18;
     if (lx + itemWidth > width - 8 && lx > 48) {
       lx = 48;
       ly += 18;
     }
-    const dash = key === "_all" ? { "stroke-dasharray": "4 3" } : {};
-    legend.append(svg("line", { x1: lx, y1: ly, x2: lx + 14, y2: ly, stroke: COLORS[key], "stroke-width": 3, ...dash }));
+    const dash = dashed ? { "stroke-dasharray": "4 3" } : {};
+    legend.append(svg("line", { x1: lx, y1: ly, x2: lx + 14, y2: ly, stroke: color, "stroke-width": 3, ...dash }));
     legend.append(svg("text", { x: lx + 20, y: ly + 4, fill: "#1f2937" }, name));
     lx += itemWidth;
   }
@@ -111,16 +118,16 @@ export function drawChart(histogram, { width = 760, height = 320 } = {}) {
   root.append(xAxis);
 
   // One line per series, the total dashed and drawn first so the technologies sit on top.
-  for (const { key, values } of [...series].reverse()) {
+  for (const { key, name, color, values, dashed } of [...series].reverse()) {
     if (!values.some((v) => v > 0)) continue;
-    const group = svg("g", { class: `series series-${key}` });
+    const group = svg("g", { class: `series series-${String(key).replace(/[^\w-]/g, "_")}` });
     const points = values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(" ");
-    group.append(svg("polyline", { points, fill: "none", stroke: COLORS[key], "stroke-width": key === "_all" ? 1.5 : 2.5,
-      "stroke-linejoin": "round", ...(key === "_all" ? { "stroke-dasharray": "4 3" } : {}) }));
+    group.append(svg("polyline", { points, fill: "none", stroke: color, "stroke-width": dashed ? 1.5 : 2.5,
+      "stroke-linejoin": "round", ...(dashed ? { "stroke-dasharray": "4 3" } : {}) }));
     values.forEach((v, i) => {
-      const dot = svg("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: key === "_all" ? 2 : 3.5,
-        fill: COLORS[key], stroke: "#ffffff", "stroke-width": 1 });
-      dot.append(svg("title", {}, `${years[i]} · ${label("tech", key)}: ${v}`));
+      const dot = svg("circle", { cx: x(i).toFixed(1), cy: y(v).toFixed(1), r: dashed ? 2 : 3.5,
+        fill: color, stroke: "#ffffff", "stroke-width": 1 });
+      dot.append(svg("title", {}, `${years[i]} · ${name}: ${v}`));
       group.append(dot);
     });
     root.append(group);

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 import dashboards
 
-ASSETS = ["app.js", "app.css", "i18n.js", "chart.js", "docview.js", "dom.js"]
+ASSETS = ["app.js", "app.css", "i18n.js", "chart.js", "docview.js", "dom.js", "views.js"]
 
 
 def test_root_serves_the_page(client: TestClient) -> None:

@@ -1,0 +1,130 @@
+"""The views: trends with growth rates, the forms × technologies matrix and top players, each exportable."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+
+from api.deps import SearchDep, StoreDep, reject_unknown_params
+from api.export import ExportFormat, download, matrix_table, players_table, trends_table
+from search.analytics import (
+    Dimension,
+    Filters,
+    MatrixResult,
+    PlayersResult,
+    Scope,
+    TrendsResult,
+    matrix,
+    top_players,
+    trends,
+)
+
+router = APIRouter(prefix="/api/v1", tags=["analytics"])
+
+
+class ViewParams(BaseModel):
+    """Filters every view accepts; list parameters may be repeated (?tech=a&tech=b)."""
+
+    q: str = Field(default="", max_length=500, description="full-text query, Chinese or English")
+    doc_type: Literal["patent", "standard"] | None = Field(default=None, description="patent or standard")
+    tech: list[str] = Field(default_factory=list, description="technology, e.g. near_eye_display")
+    subtopic: list[str] = Field(default_factory=list, description="sub-topic")
+    form: list[str] = Field(default_factory=list, description="product form: vr, ar or mr")
+    jurisdiction: list[str] = Field(default_factory=list, description="patent office or standards body")
+    applicant: list[str] = Field(default_factory=list, description="normalized applicant name")
+    year_from: int | None = Field(default=None, ge=1800, le=2200, description="first year, inclusive")
+    year_to: int | None = Field(default=None, ge=1800, le=2200, description="last year, inclusive")
+    relevant_only: bool = Field(default=False, description="only documents labelled VR-relevant")
+    format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
+
+    @field_validator("doc_type", "year_from", "year_to", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
+        """An empty form field means 'not given'."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("tech", "subtopic", "form", "jurisdiction", "applicant")
+    @classmethod
+    def _drop_blanks(cls, values: list[str]) -> list[str]:
+        """Ignore empty values of repeatable parameters."""
+        return [v.strip() for v in values if v.strip()]
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> ViewParams:
+        """year_from must not come after year_to."""
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise ValueError(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
+        return self
+
+    def filters(self) -> Filters:
+        """The engine-neutral filters of search.analytics."""
+        return Filters(q=self.q, doc_type=self.doc_type, techs=self.tech, subtopics=self.subtopic,
+                       forms=self.form, jurisdiction=self.jurisdiction, applicants=self.applicant,
+                       year_from=self.year_from, year_to=self.year_to, relevant_only=self.relevant_only)
+
+
+class TrendsParams(ViewParams):
+    """Query parameters of GET /api/v1/trends."""
+
+    dimension: Dimension = Field(default="tech", description="tech, subtopic, form or jurisdiction")
+    limit: int = Field(default=10, ge=1, le=50, description="how many values (the most frequent)")
+    cagr_from: int | None = Field(default=None, ge=1800, le=2200, description="CAGR window start year")
+    cagr_to: int | None = Field(default=None, ge=1800, le=2200, description="CAGR window end (last year)")
+
+    @model_validator(mode="after")
+    def _window_in_order(self) -> TrendsParams:
+        """cagr_from must come before cagr_to."""
+        if self.cagr_from is not None and self.cagr_to is not None and self.cagr_from >= self.cagr_to:
+            raise ValueError(f"cagr_from ({self.cagr_from}) must be before cagr_to ({self.cagr_to})")
+        return self
+
+
+class MatrixParams(ViewParams):
+    """Query parameters of GET /api/v1/matrix."""
+
+
+class PlayersParams(ViewParams):
+    """Query parameters of GET /api/v1/players."""
+
+    scope: Scope = Field(default="world", description="world; cn = filed in China; city = located in Qingdao")
+    size: int = Field(default=20, ge=1, le=200, description="how many applicants")
+
+
+@router.get("/trends", response_model=TrendsResult,
+            dependencies=[Depends(reject_unknown_params(TrendsParams))])
+def read_trends(params: Annotated[TrendsParams, Query()], backend: SearchDep) -> TrendsResult | Response:
+    """Documents per year per technology, sub-topic, form or jurisdiction, with CAGR, slope and share."""
+    result = trends(backend, params.dimension, params.filters(), limit=params.limit,
+                    cagr_from=params.cagr_from, cagr_to=params.cagr_to)
+    if params.format != "json":
+        return download(*trends_table(result), params.format, f"trends-{params.dimension}")
+    return result
+
+
+@router.get("/matrix", response_model=MatrixResult,
+            dependencies=[Depends(reject_unknown_params(MatrixParams))])
+def read_matrix(params: Annotated[MatrixParams, Query()], backend: SearchDep) -> MatrixResult | Response:
+    """Product forms × technologies: counts, and growth of the last 3 years against the 3 before."""
+    result = matrix(backend, params.filters())
+    if params.format != "json":
+        return download(*matrix_table(result), params.format, "matrix")
+    return result
+
+
+@router.get("/players", response_model=PlayersResult,
+            dependencies=[Depends(reject_unknown_params(PlayersParams))])
+def read_players(
+    params: Annotated[PlayersParams, Query()], backend: SearchDep, store: StoreDep
+) -> PlayersResult | Response:
+    """Top applicants worldwide, filed in China, or located in Qingdao (with districts)."""
+    if params.scope == "city":
+        from search.players_local import city_players  # pandas is loaded only for this view
+
+        result = city_players(store, params.filters(), params.size)
+    else:
+        result = top_players(backend, params.filters(), params.scope, params.size)
+    if params.format != "json":
+        return download(*players_table(result), params.format, f"players-{params.scope}")
+    return result

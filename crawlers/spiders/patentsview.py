@@ -1,0 +1,187 @@
+"""PatentsView PatentSearch API: the patent endpoint with a JSON query, paged with a cursor.
+
+Each request is ``GET <base>/patent/?q=…&f=…&s=[{"patent_id":"asc"}]&o={"size":n,"after":"…"}``
+with the key in ``X-Api-Key``. Progress is kept per query (crawl-state key: the query): the last
+``patent_id`` stored, written after the records before it; empty once the result list was read, so
+the next run starts over. The API allows 45 requests a minute per key: the download delay is set
+from ``patentsview_rate_per_minute`` and not randomized below it. The legacy API
+(api.patentsview.org) answers 410 Gone: that is logged as a clear error, dead-lettered, and the
+spider closes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import math
+from collections.abc import AsyncIterator, Iterator
+from typing import Any, ClassVar
+from urllib.parse import quote, urlencode
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from scrapy.exceptions import CloseSpider
+from scrapy.http import Request, Response
+from scrapy.settings import BaseSettings
+
+from crawlers.items import CrawledRecord, CrawlState
+from crawlers.parsers.patentsview import FIELDS, ParseError, parse_patents
+from crawlers.spiders.base import VrscopeSpider
+from crawlers.spiders.epo_ops import MissingCredentials, is_loopback
+from vrscope.settings import Settings, get_settings
+from vrscope.store import Store, sha256_bytes
+
+log = logging.getLogger(__name__)
+
+PV_MAX_PAGE = 1000
+SORT = json.dumps([{"patent_id": "asc"}], separators=(",", ":"))
+NEW_API = "https://search.patentsview.org/api/v1"
+
+
+def compact(value: Any) -> str:
+    """JSON without spaces: the form every q/f/s/o parameter is sent in (and the mirror matches)."""
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+
+
+def delay_for(rate_per_minute: int) -> float:
+    """Seconds between requests for a rate, rounded up to 10 ms: 45/min → 1.34 s."""
+    return math.ceil(6000 / max(rate_per_minute, 1)) / 100
+
+
+class PatentsViewArgs(BaseModel):
+    """Spider arguments (``-a query='{…}' -a max_results=… -a page_size=…``), checked before crawling."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    query: str | None = Field(None, min_length=2, description="PatentSearch q (JSON); default from settings.")
+    max_results: int | None = Field(None, ge=1, description="Most hits this run.")
+    page_size: int | None = Field(None, ge=1, le=PV_MAX_PAGE, description="Hits per request (o.size).")
+
+    @field_validator("query")
+    @classmethod
+    def _json_object(cls, value: str | None) -> str | None:
+        """The query must be a JSON object."""
+        if value is not None and not isinstance(json.loads(value), dict):
+            raise ValueError("query must be a JSON object")
+        return value
+
+
+class PatentsViewSpider(VrscopeSpider):
+    """Crawl PatentsView PatentSearch granted patents for the configured query."""
+
+    name = "patentsview"
+    source: ClassVar[str] = "patentsview"
+    def __init__(self, *args: Any, query: str | None = None, max_results: int | str | None = None,
+                 page_size: int | str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        given = {"query": query, "max_results": max_results, "page_size": page_size}
+        self.args = PatentsViewArgs.model_validate(given)
+        self._key = ""
+        self._fetched = 0
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Set the download delay from the API's rate limit (never below the crawl delay), no jitter."""
+        super().update_settings(settings)
+        given = settings.get("VRSCOPE_SETTINGS")
+        rate = (given if isinstance(given, Settings) else get_settings()).patentsview_rate_per_minute
+        delay = max(settings.getfloat("DOWNLOAD_DELAY"), delay_for(rate))
+        settings.set("DOWNLOAD_DELAY", delay, priority="spider")
+        # A jittered delay would go down to half of it, above the API's rate.
+        settings.set("DOWNLOAD_DELAY_JITTER", 0, priority="spider")
+
+    # configuration ---------------------------------------------------------------------------
+    @property
+    def base_url(self) -> str:
+        """PatentSearch base URL, e.g. https://search.patentsview.org/api/v1 (the mirror in tests)."""
+        return self.vr_settings.patentsview_base_url.rstrip("/")
+
+    @property
+    def query(self) -> str:
+        """The q parameter, compacted; also the crawl-state key."""
+        return compact(json.loads(self.args.query or self.vr_settings.patentsview_query))
+
+    @property
+    def max_results(self) -> int:
+        """Most hits to fetch in this run."""
+        return self.args.max_results or self.vr_settings.patentsview_max_results
+
+    def api_key(self) -> str:
+        """The API key; a dummy against a loopback mirror, else MissingCredentials."""
+        key = self.vr_settings.patentsview_api_key
+        if key and key.get_secret_value():
+            return key.get_secret_value()
+        if is_loopback(self.base_url):
+            return "mirror"
+        raise MissingCredentials(
+            f"PatentsView at {self.base_url} needs an API key: set VRSCOPE_PATENTSVIEW_API_KEY (request"
+            " one from the PatentsView support portal), or point VRSCOPE_PATENTSVIEW_BASE_URL at the"
+            " loopback mirror"
+        )
+
+    def resume_point(self) -> str | None:
+        """The last patent_id a previous, unfinished pass stored for this query (None = start over)."""
+        with Store(self.vr_settings.db_path) as store:
+            return store.get_state(self.source, self.query) or None
+
+    # requests --------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        """Ask for the first page after where the last run stopped."""
+        try:
+            self._key = self.api_key()
+            query = self.query
+        except MissingCredentials as error:
+            log.error("%s", error)
+            raise CloseSpider("patentsview_missing_credentials") from error
+        except ValueError as error:
+            log.error("VRSCOPE_PATENTSVIEW_QUERY is not JSON: %s", error)
+            raise CloseSpider("patentsview_bad_query") from error
+        after = self.resume_point()
+        if after:
+            log.info("resuming %s after patent %s", query, after)
+        yield self._request(after)
+
+    def _request(self, after: str | None) -> Request:
+        page_size = self.args.page_size or self.vr_settings.patentsview_page_size
+        size = max(1, min(page_size, self.max_results - self._fetched))
+        options: dict[str, Any] = {"size": size}
+        if after:
+            options["after"] = after
+        params = urlencode({"q": self.query, "f": compact(list(FIELDS)), "s": SORT, "o": compact(options)},
+                           quote_via=quote)
+        return Request(f"{self.base_url}/patent/?{params}",
+                       headers={"X-Api-Key": self._key, "Accept": "application/json"},
+                       callback=self.parse_page, errback=self.errback, dont_filter=True,
+                       meta={"after": after, "size": size})
+
+    # callbacks -------------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Any]:
+        """Store the page's records, save the cursor, ask for the next page."""
+        if response.status == 410:
+            log.error("PatentsView answered 410 Gone at %s: the legacy PatentsView API is retired; set"
+                      " VRSCOPE_PATENTSVIEW_BASE_URL to %s (the PatentSearch API, with an API key)",
+                      response.url, NEW_API)
+            yield self.dead_letter(response, "HTTP 410 Gone: legacy PatentsView API retired; use " + NEW_API)
+            raise CloseSpider("patentsview_gone")
+        failed = self.check_status(response)
+        if failed:
+            # The cursor is lost with this page: stop here; the stored cursor resumes the next run.
+            yield failed
+            return
+        try:
+            page = parse_patents(response.body, fetched_at=dt.datetime.now(dt.UTC))
+        except ParseError as error:
+            yield self.dead_letter(response, f"ParseError: {error}")
+            return
+        for problem in page.errors:
+            yield self.dead_letter(response, f"ParseError: {problem}")
+        payload = sha256_bytes(response.body)
+        for patent in page.patents:
+            yield CrawledRecord(patent, payload)
+        self._fetched += page.count
+        if not page.count or page.last_id is None or page.count < response.meta["size"]:
+            yield CrawlState(self.source, self.query, "")  # the whole list was read: start over next run
+            return
+        yield CrawlState(self.source, self.query, page.last_id)
+        if self._fetched < self.max_results:
+            yield self._request(page.last_id)

@@ -1,0 +1,135 @@
+// The analytic views: trends with growth rates, the forms × technologies matrix, top players; each exportable.
+
+import { drawLines, svgDownloadUrl } from "./chart.js";
+import { el } from "./dom.js";
+import { COLORS, label, t } from "./i18n.js";
+
+export const VIEWS = ["search", "trends", "matrix", "players"];
+export const DIMENSIONS = ["tech", "subtopic", "form", "jurisdiction"];
+export const SCOPES = ["world", "cn", "city"];
+const EXPORTS = ["csv", "xlsx", "jsonl"];
+// colours for values that are not technologies (Okabe–Ito, then greys)
+const PALETTE = ["#0072b2", "#009e73", "#d55e00", "#cc79a7", "#e69f00", "#56b4e9", "#f0e442", "#000000",
+  "#6b7280", "#9ca3af"];
+
+const percent = (v) => (v === null || v === undefined ? "–" : `${v >= 0 ? "+" : ""}${(v * 100).toFixed(1)}%`);
+const number = (v, digits = 2) => (v === null || v === undefined ? "–" : v.toFixed(digits));
+
+/** Download links for the same API request in every export format. */
+function exportLinks(path, params) {
+  return el("p", { class: "exports" }, `${t("export")}: `, EXPORTS.flatMap((format) => {
+    const query = new URLSearchParams(params);
+    query.set("format", format);
+    return [el("a", { href: `${path}?${query}`, download: "" }, format.toUpperCase()), " "];
+  }));
+}
+
+/** A <select> bound to one option of the view. */
+function picker(name, values, current, labelOf, onChange) {
+  return el("label", { class: "picker" }, `${t(name)} `,
+    el("select", { onchange: (event) => onChange(event.target.value) },
+      values.map((v) => el("option", { value: v, selected: v === current }, labelOf(v)))));
+}
+
+/** The display name of a value of a trends dimension. */
+function valueLabel(dimension, value) {
+  return dimension === "tech" || dimension === "form" ? label(dimension, value) : value;
+}
+
+async function trendsView(ctx) {
+  const params = new URLSearchParams(ctx.params);
+  params.set("dimension", ctx.options.dimension);
+  const body = await ctx.getJson(`/api/v1/trends?${params}`);
+  const dim = ctx.options.dimension;
+  const lines = body.series.map((s, i) => ({
+    key: s.value, name: valueLabel(dim, s.value), values: s.counts,
+    color: (dim === "tech" && COLORS[s.value]) || PALETTE[i % PALETTE.length],
+  }));
+  lines.push({ key: "_all", name: t("all"), values: body.all, color: COLORS._all, dashed: true });
+  const chart = drawLines(body.years, lines, { title: t("trendsTitle") });
+  const windowText = body.cagr_window ? `${body.cagr_window[0]}–${body.cagr_window[1]}` : "–";
+  return [
+    el("div", { class: "panel-head" },
+      el("h2", {}, t("trendsTitle")),
+      picker("dimension", DIMENSIONS, dim, (d) => t(`dim_${d}`), (d) => ctx.setOption("dimension", d)),
+      chart ? el("a", { href: svgDownloadUrl(chart), download: "vrscope-trends.svg" }, t("saveSvg")) : null),
+    chart ? el("div", { class: "chart" }, chart) : el("p", { class: "muted" }, t("noChart")),
+    el("table", { class: "view-table" },
+      el("thead", {}, el("tr", {}, [t(`dim_${dim}`), t("total"), t("share"), `${t("cagr")} (${windowText})`,
+        t("slope")].map((h) => el("th", {}, h)))),
+      el("tbody", {}, body.series.map((s) => el("tr", {},
+        el("td", {}, valueLabel(dim, s.value)), el("td", { class: "num" }, s.total.toLocaleString()),
+        el("td", { class: "num" }, percent(s.share).replace("+", "")), el("td", { class: "num" }, percent(s.cagr)),
+        el("td", { class: "num" }, number(s.slope)))))),
+    exportLinks("/api/v1/trends", params),
+  ];
+}
+
+async function matrixView(ctx) {
+  const body = await ctx.getJson(`/api/v1/matrix?${ctx.params}`);
+  const cells = new Map(body.cells.map((c) => [`${c.form}|${c.tech}`, c]));
+  const cell = (form, tech) => {
+    const c = cells.get(`${form}|${tech}`);
+    const query = new URLSearchParams(ctx.params);
+    query.set("form", form);
+    query.set("tech", tech);
+    return el("td", { class: "num" },
+      el("a", { href: `?${query}`, title: t("openInSearch"), onclick: (event) => {
+        event.preventDefault();
+        ctx.openSearch({ form, tech });
+      } }, c.count.toLocaleString()),
+      el("span", { class: c.growth > 0 ? "growth up" : c.growth < 0 ? "growth down" : "growth" },
+        ` ${percent(c.growth)}`));
+  };
+  return [
+    el("div", { class: "panel-head" }, el("h2", {}, t("matrixTitle"))),
+    el("p", { class: "muted" }, t("matrixNote", body.end_year ?? "–")),
+    el("table", { class: "view-table matrix" },
+      el("thead", {}, el("tr", {}, el("th", {}, ""), body.techs.map((tech) => el("th", {}, label("tech", tech))))),
+      el("tbody", {}, body.forms.map((form) => el("tr", {},
+        el("th", {}, label("form", form)), body.techs.map((tech) => cell(form, tech)))))),
+    exportLinks("/api/v1/matrix", ctx.params),
+  ];
+}
+
+async function playersView(ctx) {
+  const params = new URLSearchParams(ctx.params);
+  params.set("scope", ctx.options.scope);
+  const body = await ctx.getJson(`/api/v1/players?${params}`);
+  const city = body.scope === "city";
+  return [
+    el("div", { class: "panel-head" },
+      el("h2", {}, t("playersTitle")),
+      picker("scope", SCOPES, ctx.options.scope, (s) => t(`scope_${s}`), (s) => ctx.setOption("scope", s))),
+    el("p", { class: "muted" }, `${t("method")}: ${body.method}`),
+    body.players.length ? el("table", { class: "view-table" },
+      el("thead", {}, el("tr", {}, [t("rank"), t("applicant"), t("documents"), city ? t("district") : null]
+        .filter(Boolean).map((h) => el("th", {}, h)))),
+      el("tbody", {}, body.players.map((p, i) => el("tr", {},
+        el("td", { class: "num" }, String(i + 1)), el("td", {}, p.name),
+        el("td", { class: "num" }, p.count.toLocaleString()), city ? el("td", {}, p.district || "–") : null))))
+      : el("p", { class: "muted" }, t("noResults")),
+    city && body.districts.length ? el("p", { class: "districts" }, `${t("district")}: `,
+      body.districts.map((d) => `${d.value} ${d.count}`).join(" · ")) : null,
+    exportLinks("/api/v1/players", params),
+  ];
+}
+
+const RENDER = { trends: trendsView, matrix: matrixView, players: playersView };
+
+/**
+ * Draw one view into container. ctx: {params (filters as URLSearchParams), options {dimension, scope},
+ * getJson, setOption(name, value), openSearch(filters)}.
+ */
+let renderId = 0;
+
+export async function renderView(view, container, ctx) {
+  const mine = ++renderId;
+  container.replaceChildren(el("p", { class: "muted" }, t("loading")));
+  try {
+    const nodes = (await RENDER[view](ctx)).filter(Boolean);
+    if (mine === renderId) container.replaceChildren(...nodes); // else a newer view has started
+  } catch (error) {
+    if (mine === renderId) container.replaceChildren(el("p", { class: "error" }, error.message));
+  }
+}

@@ -1,0 +1,201 @@
+"""USPTO ODP: the parser on our fixtures and every real recording, and full crawls on the mirror."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from scrapy.exceptions import CloseSpider
+
+from crawlers.mirror import FIXTURES, Mirror
+from crawlers.parsers.uspto_odp import ParseError, cpc_symbol, parse_search
+from crawlers.spiders.epo_ops import MissingCredentials
+from crawlers.spiders.uspto_odp import UsptoOdpSpider
+from vrscope.records import Patent
+from vrscope.settings import Settings, get_settings
+from vrscope.store import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = FIXTURES / "uspto_odp"
+QUERY = str(Settings.model_fields["uspto_odp_query"].default)
+EXPECTED = {"US11990001B2", "US2024040002A1", "US2024120003A1", "USD1020005S"}
+SEARCH = "/uspto_odp/api/v1/patent/applications/search"
+LOGGED_RUN = ("import logging; logging.basicConfig(level=logging.DEBUG); "
+              "from crawlers.run import main; main(['uspto_odp'])")
+
+
+# --- parser --------------------------------------------------------------------------------------
+def test_fixture_page_maps_every_field() -> None:
+    page = parse_search((HERE / "page_1.json").read_bytes())
+    assert (page.total, page.hits, page.errors, page.unpublished) == (5, 2, [], [])
+    grant, pub = page.patents
+    assert (grant.id, grant.kind, grant.source) == ("US11990001B2", "B2", "uspto_odp")
+    assert grant.jurisdiction == "US"
+    assert grant.titles["en"].startswith("Pancake lens assembly")
+    assert grant.application_number == "17990001"
+    assert grant.url == "https://patentcenter.uspto.gov/applications/17990001"
+    assert grant.application_date == dt.date(2022, 3, 14) and grant.priority_date == dt.date(2021, 3, 12)
+    assert grant.publication_date == grant.grant_date == dt.date(2024, 5, 21)
+    assert grant.cpc == ["G02B27/0172", "G02B2027/0178", "G02B5/3083"]
+    assert grant.legal_status == "Patented Case"
+    assert grant.applicants[0].name_normalized == "META PLATFORMS TECHNOLOGIES"
+    assert grant.applicants[0].address == "Menlo Park, CA" and grant.applicants[0].country == "US"
+    assert [p.name for p in grant.inventors] == ["Avery Lindqvist", "Mina Okafor"]
+    assert [(e.code, e.date) for e in grant.legal_events] == [("WPIR", dt.date(2024, 5, 21)),
+                                                              ("CTNF", dt.date(2023, 10, 2))]
+    assert (pub.id, pub.kind, pub.publication_date, pub.grant_date) == ("US2024040002A1", "A1",
+                                                                        dt.date(2024, 2, 1), None)
+    assert pub.priority_date == dt.date(2022, 6, 2)  # the Chinese priority application
+
+
+def test_assignees_unpublished_and_designs() -> None:
+    second = parse_search((HERE / "page_2.json").read_bytes())
+    assert [p.id for p in second.patents] == ["US2024120003A1"] and second.unpublished == ["18340004"]
+    assert [a.name for a in second.patents[0].applicants] == ["Sony Interactive Entertainment Inc."]
+    design = parse_search((HERE / "page_3.json").read_bytes()).patents[0]
+    assert (design.id, design.kind, design.cpc) == ("USD1020005S", "S", [])
+
+
+@pytest.mark.parametrize("body", [b"", b"{not json", b"[1, 2]", b'{"count": 1}',
+                                  b'{"patentFileWrapperDataBag": 3}'])
+def test_malformed_answers_raise_parse_error(body: bytes) -> None:
+    with pytest.raises(ParseError):
+        parse_search(body)
+
+
+def test_a_bad_wrapper_is_an_error_entry_not_a_failure() -> None:
+    data = json.loads((HERE / "page_1.json").read_text("utf-8"))
+    data["patentFileWrapperDataBag"][1]["applicationMetaData"]["filingDate"] = "31/02/2023"
+    page = parse_search(json.dumps(data))
+    assert [p.id for p in page.patents] == ["US11990001B2"] and "unreadable date" in page.errors[0]
+
+
+def test_cpc_symbols() -> None:
+    assert cpc_symbol("Y02E  60/10") == "Y02E60/10" and cpc_symbol("H01M2004/027") == "H01M2004/027"
+    assert cpc_symbol("not a code") is None
+
+
+def _recordings(root: Path) -> list[tuple[str, str | bytes]]:
+    base = root / "samples" / "patents" / "uspto-odp"
+    out: list[tuple[str, str | bytes]] = [(p.parent.name, p.read_bytes())
+                                          for p in sorted(base.glob("demo/examples/*/response.json"))]
+    for cassette in sorted(base.glob("cassettes/**/*.yaml")):
+        for n, exchange in enumerate(yaml.safe_load(cassette.read_text("utf-8"))["interactions"]):
+            out.append((f"{cassette.stem}#{n}", exchange["response"]["content"]))
+    return out
+
+
+@pytest.mark.shared_data
+def test_every_recording_parses_or_is_refused_cleanly(shared_data: Path) -> None:
+    recordings = _recordings(shared_data)
+    assert len(recordings) >= 46
+    parsed: dict[str, list[Patent]] = {}
+    for name, body in recordings:
+        try:
+            page = parse_search(body)
+        except ParseError:
+            continue  # trials, appeals, petitions, bulk products …: not patent applications
+        assert not page.errors, (name, page.errors)
+        assert page.hits == len(page.patents) + len(page.unpublished)
+        parsed[name] = page.patents
+    assert {"get_patent", "search_patents", "search_patents_download", "test_post_search#0"} <= set(parsed)
+    grant = parsed["get_patent"][0]
+    assert (grant.id, grant.application_number, grant.grant_date) == ("US11646472B2", "17248024",
+                                                                      dt.date(2023, 5, 9))
+    assert "Y02E60/10" in grant.cpc and "H01M2004/027" in grant.cpc and len(grant.cpc) == 20
+    assert grant.priority_date == dt.date(2004, 2, 6) and len(grant.legal_events) == 61
+    assert grant.applicants[0].name == "PolyPlus Battery Company" and len(grant.inventors) >= 2
+    pub = parsed["search_patents"][0]
+    assert (pub.id, pub.publication_date, pub.cpc) == ("US2024362478A1", dt.date(2024, 10, 31), ["G06N3/08"])
+    assert pub.priority_date == dt.date(2023, 4, 25) and pub.titles["en"].startswith("CERTIFIABLE")
+    assert [p.id for p in parsed["test_post_search#0"]] == ["US2024156173A1"]  # 24 more not published yet
+
+
+# --- spider unit ---------------------------------------------------------------------------------
+def test_key_is_required_off_loopback(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VRSCOPE_USPTO_ODP_BASE_URL", "https://api.uspto.gov/api/v1/patent")
+    monkeypatch.delenv("VRSCOPE_USPTO_ODP_API_KEY", raising=False)
+    get_settings.cache_clear()
+    with pytest.raises(MissingCredentials, match="VRSCOPE_USPTO_ODP_API_KEY"):
+        UsptoOdpSpider().api_key()
+    with pytest.raises(CloseSpider):
+        asyncio.run(UsptoOdpSpider().start().__anext__())
+    monkeypatch.setenv("VRSCOPE_USPTO_ODP_BASE_URL", "http://127.0.0.1:9/uspto_odp/api/v1/patent")
+    get_settings.cache_clear()
+    assert UsptoOdpSpider().api_key() == "mirror"
+
+
+# --- full crawls ---------------------------------------------------------------------------------
+def crawl(mirror: Mirror, data_dir: Path, env: dict[str, str] | None = None,
+          command: list[str] | None = None) -> tuple[dict[str, Any], str]:
+    """Run the uspto_odp spider against the mirror (2 hits a page); its stats and its output."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VRSCOPE_")}
+    clean.update(mirror.settings_overrides(), PYTHONPATH=str(ROOT), VRSCOPE_DATA_DIR=str(data_dir),
+                 VRSCOPE_CRAWL_DELAY="0", VRSCOPE_USPTO_ODP_PAGE_SIZE="2", **(env or {}))
+    result = subprocess.run(command or [sys.executable, "-m", "crawlers.run", "uspto_odp"], env=clean,
+                            cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])["uspto_odp"], result.stdout + result.stderr
+
+
+def stored(data_dir: Path) -> tuple[dict[str, Patent], str | None, list[dict[str, object]]]:
+    with Store(data_dir / "vrscope.sqlite3") as store:
+        docs = {d.id: d for d in store.iter_documents("patent") if isinstance(d, Patent)}
+        return docs, store.get_state("uspto_odp", QUERY), store.dead_letters("uspto_odp")
+
+
+@pytest.mark.slow
+def test_crawl_pages_through_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
+    with Mirror() as mirror:
+        first, _ = crawl(mirror, tmp_path)
+        found, state, letters = stored(tmp_path)
+        second, _ = crawl(mirror, tmp_path)
+        searches = [r for r in mirror.requests if r.startswith("GET " + SEARCH)]
+    assert set(found) == EXPECTED and state == "0" and letters == []
+    assert first["vrscope/records/inserted"] == 4
+    assert second["vrscope/records/unchanged"] == 4 and "vrscope/records/inserted" not in second
+    assert stored(tmp_path)[0] == found
+    assert [r.split("offset=")[1] for r in searches] == ["0&limit=2", "2&limit=2", "4&limit=2"] * 2
+    assert all(r.split("?")[1].startswith("q=") for r in searches)
+
+
+@pytest.mark.slow
+def test_a_failed_page_is_a_dead_letter_and_the_crawl_goes_on(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    folder = shutil.copytree(HERE, fixtures / "uspto_odp")
+    routes = json.loads((folder / "routes.json").read_text("utf-8"))
+    routes[1].update(status=500, body="error_500.json")
+    routes[2]["body"] = "page_1.json"  # same documents again, so page 3 is recognisably fetched
+    (folder / "broken.json").write_text('{"count": 5, "patentFileWrapperDataBag": [', "utf-8")
+    (folder / "routes.json").write_text(json.dumps(routes), "utf-8")
+    with Mirror(fixtures) as mirror:
+        stats, _ = crawl(mirror, tmp_path / "data", {"VRSCOPE_CRAWL_LOG_LEVEL": "WARNING"})
+    found, state, letters = stored(tmp_path / "data")
+    assert set(found) == {"US11990001B2", "US2024040002A1"} and state == "0"
+    assert stats["vrscope/dead_letters"] == 1 and letters[0]["status"] == 500
+    assert letters[0]["error"] == "HTTP 500" and "offset=2" in str(letters[0]["url"])
+    # Malformed JSON is a dead letter too.
+    routes[0]["body"] = "broken.json"
+    (folder / "routes.json").write_text(json.dumps(routes), "utf-8")
+    with Mirror(fixtures) as mirror:
+        stats, _ = crawl(mirror, tmp_path / "again")
+    letters = stored(tmp_path / "again")[2]
+    assert stats["vrscope/dead_letters"] == 1 and str(letters[0]["error"]).startswith("ParseError: not JSON")
+
+
+@pytest.mark.slow
+def test_the_key_never_reaches_the_logs(tmp_path: Path) -> None:
+    secret = {"VRSCOPE_USPTO_ODP_API_KEY": "odp-key-5d02aa"}
+    with Mirror() as mirror:
+        stats, output = crawl(mirror, tmp_path, secret, [sys.executable, "-c", LOGGED_RUN])
+    assert stats["vrscope/records/inserted"] == 4 and "Crawled (200)" in output
+    assert "odp-key-5d02aa" not in output

@@ -10,7 +10,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
 from crawlers.items import CrawledRecord, CrawlState, DeadLetter
-from vrscope.records import Standard
 from vrscope.store import Store
 
 log = logging.getLogger(__name__)
@@ -46,12 +45,8 @@ class StorePipeline:
         assert self.store is not None
         stats = self.crawler.stats
         if isinstance(item, CrawledRecord):
-            if isinstance(item.record, Standard):
-                # A standard may already hold other sources' editions (an import, another body): merge.
-                counts = self.store.upsert_many([item.record], [item.payload_sha256])
-                action = next(a for a in ("inserted", "updated", "unchanged") if getattr(counts, a))
-            else:
-                action = self.store.upsert(item.record, item.payload_sha256).action
+            # A standard already stored (an import, another body) is merged, never replaced.
+            action = self.store.upsert(item.record, item.payload_sha256).action
             if stats:
                 stats.inc_value(f"vrscope/records/{action}")
         elif isinstance(item, CrawlState):

@@ -121,65 +121,13 @@ class Store:
 
     # documents -----------------------------------------------------------------------------
     def upsert(self, record: Patent | Standard, payload_sha256: str | None = None) -> UpsertResult:
-        """Insert or update a document by identifier; re-storing identical content changes nothing."""
-        data = record.model_dump_json(exclude={"fetched_at"})
-        content = sha256_bytes(data)
-        now = _now()
-        fetched = record.fetched_at.isoformat()
-        with self.transaction() as conn:
-            row = conn.execute(
-                "SELECT data, content_sha256 FROM documents WHERE id=?", (record.id,)
-            ).fetchone()
-            if isinstance(record, Standard) and (row is None or row["content_sha256"] != content):
-                before = _DOCUMENT.validate_json(row["data"]) if row else None
-                change_log.record_changes(conn, change_log.detect(
-                    before if isinstance(before, Standard) else None, record,
-                    change_log.observed(record), record.source))
-            conn.execute(
-                "INSERT OR REPLACE INTO provenance(doc_id, source, url, fetched_at, payload_sha256)"
-                " VALUES (?,?,?,?,?)",
-                (record.id, record.source, record.url or "", fetched, payload_sha256),
-            )
-            if row is None:
-                conn.execute(
-                    "INSERT INTO documents(id, doc_type, data, source, url, fetched_at, payload_sha256,"
-                    " content_sha256, first_seen, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    (
-                        record.id,
-                        record.doc_type,
-                        record.model_dump_json(),
-                        record.source,
-                        record.url,
-                        fetched,
-                        payload_sha256,
-                        content,
-                        now,
-                        now,
-                    ),
-                )
-                return UpsertResult(record.id, "inserted")
-            if row["content_sha256"] == content:
-                conn.execute(
-                    "UPDATE documents SET fetched_at=?, payload_sha256=? WHERE id=?",
-                    (fetched, payload_sha256, record.id),
-                )
-                return UpsertResult(record.id, "unchanged")
-            conn.execute(
-                "UPDATE documents SET doc_type=?, data=?, source=?, url=?, fetched_at=?, payload_sha256=?,"
-                " content_sha256=?, updated_at=? WHERE id=?",
-                (
-                    record.doc_type,
-                    record.model_dump_json(),
-                    record.source,
-                    record.url,
-                    fetched,
-                    payload_sha256,
-                    content,
-                    now,
-                    record.id,
-                ),
-            )
-            return UpsertResult(record.id, "updated")
+        """Insert or update one document by identifier; identical content changes nothing.
+
+        The same path as ``upsert_many``: a standard already stored is merged, a patent replaced.
+        """
+        counts = self.upsert_many([record], [payload_sha256])
+        action = next(a for a in ("inserted", "updated", "unchanged") if getattr(counts, a))
+        return UpsertResult(record.id, action)
 
     def upsert_many(
         self,

@@ -40,7 +40,7 @@ class UpsertCounts:
 
 
 def _content(record: Patent | Standard) -> str:
-    # The same fingerprint Store.upsert keeps, so both paths agree on "unchanged".
+    # What "unchanged" means: the record without its fetch time.
     return hashlib.sha256(record.model_dump_json(exclude={"fetched_at"}).encode("utf-8")).hexdigest()
 
 

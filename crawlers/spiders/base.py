@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from collections.abc import Iterator
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.http import Response
@@ -16,6 +18,21 @@ from vrscope.settings import Settings, get_settings
 from vrscope.store import sha256_bytes
 
 log = logging.getLogger(__name__)
+
+
+class MissingCredentials(RuntimeError):
+    """A source needs a key or secret, none is configured, and the base URL is a real server."""
+
+
+def is_loopback(url: str) -> bool:
+    """Whether a URL points at this machine (the mirror), where dummy credentials are fine."""
+    host = urlsplit(url).hostname or ""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 class VrscopeSpider(scrapy.Spider):

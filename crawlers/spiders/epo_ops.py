@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import ipaddress
 import logging
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import scrapy
 from pydantic import BaseModel, ConfigDict, Field
@@ -34,7 +33,7 @@ from crawlers.parsers.epo_ops import (
     parse_search,
     parse_throttling,
 )
-from crawlers.spiders.base import VrscopeSpider
+from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
 from vrscope.ids import split_patent_number
 from vrscope.records import Patent
 from vrscope.store import Store, sha256_bytes
@@ -45,10 +44,6 @@ log = logging.getLogger(__name__)
 OPS_MAX_RANGE = 2000
 OPS_MAX_PAGE = 100
 ESPACENET = "https://worldwide.espacenet.com/patent/search?q=pn%3D{}"
-
-
-class MissingCredentials(RuntimeError):
-    """No OPS consumer key/secret, and the base URL is a real server."""
 
 
 class EpoOpsArgs(BaseModel):
@@ -69,17 +64,6 @@ class _Page:
     total: int
     hits: int
     pending: int = 0
-
-
-def is_loopback(url: str) -> bool:
-    """Whether a URL points at this machine (the mirror), where dummy credentials are fine."""
-    host = urlsplit(url).hostname or ""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class EpoOpsSpider(VrscopeSpider):

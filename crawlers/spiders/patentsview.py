@@ -26,8 +26,7 @@ from scrapy.settings import BaseSettings
 
 from crawlers.items import CrawledRecord, CrawlState
 from crawlers.parsers.patentsview import FIELDS, ParseError, parse_patents
-from crawlers.spiders.base import VrscopeSpider
-from crawlers.spiders.epo_ops import MissingCredentials, is_loopback
+from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
 from vrscope.settings import Settings, get_settings
 from vrscope.store import Store, sha256_bytes
 

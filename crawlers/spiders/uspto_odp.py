@@ -21,8 +21,7 @@ from scrapy.http import Request, Response
 
 from crawlers.items import CrawledRecord, CrawlState
 from crawlers.parsers.uspto_odp import ParseError, parse_search
-from crawlers.spiders.base import VrscopeSpider
-from crawlers.spiders.epo_ops import MissingCredentials, is_loopback
+from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
 from vrscope.store import Store, sha256_bytes
 
 log = logging.getLogger(__name__)

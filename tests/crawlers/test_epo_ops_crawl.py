@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from scrapy.exceptions import CloseSpider
 
 from crawlers.mirror import FIXTURES, Mirror
-from crawlers.spiders.epo_ops import EpoOpsSpider, MissingCredentials, is_loopback
+from crawlers.spiders.base import MissingCredentials, is_loopback
+from crawlers.spiders.epo_ops import EpoOpsSpider
 from vrscope.records import Patent
 from vrscope.settings import Settings, get_settings
 from vrscope.store import Store

@@ -18,7 +18,7 @@ from scrapy.settings import Settings as ScrapySettings
 
 from crawlers.mirror import FIXTURES, Mirror
 from crawlers.parsers.patentsview import ParseError, parse_patents
-from crawlers.spiders.epo_ops import MissingCredentials
+from crawlers.spiders.base import MissingCredentials
 from crawlers.spiders.patentsview import PatentsViewSpider, compact, delay_for
 from vrscope.records import Patent
 from vrscope.settings import Settings, get_settings

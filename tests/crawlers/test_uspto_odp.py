@@ -18,7 +18,7 @@ from scrapy.exceptions import CloseSpider
 
 from crawlers.mirror import FIXTURES, Mirror
 from crawlers.parsers.uspto_odp import ParseError, cpc_symbol, parse_search
-from crawlers.spiders.epo_ops import MissingCredentials
+from crawlers.spiders.base import MissingCredentials
 from crawlers.spiders.uspto_odp import UsptoOdpSpider
 from vrscope.records import Patent
 from vrscope.settings import Settings, get_settings

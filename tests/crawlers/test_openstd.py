@@ -37,10 +37,17 @@ def _cases() -> list[Path]:
     return sorted(p for p in CASES.iterdir() if (p / "meta.json").is_file())
 
 
+def _input(case: Path) -> bytes:
+    """A case's own input.html, or the mirror page its meta.json names (the demo serves the same page)."""
+    meta = json.loads((case / "meta.json").read_text("utf-8"))
+    source = FIXTURES / meta["mirror_input"] if "mirror_input" in meta else case / "input.html"
+    return source.read_bytes()
+
+
 @pytest.mark.parametrize("case", _cases(), ids=lambda p: p.name)
 def test_parser_case(case: Path) -> None:
     meta = json.loads((case / "meta.json").read_text("utf-8"))
-    body = (case / "input.html").read_bytes()
+    body = _input(case)
     expected = json.loads((case / "output.json").read_text("utf-8"))
     if meta["kind"] == "detail":
         got = openstd.parse_detail(body, meta["url"]).model_dump(mode="json", exclude={"fetched_at"})
@@ -50,7 +57,7 @@ def test_parser_case(case: Path) -> None:
 
 
 def test_gbk_case_really_is_gbk() -> None:
-    body = (CASES / "detail_gbk_adoption_gbt_44020_2024" / "input.html").read_bytes()
+    body = _input(CASES / "detail_gbk_adoption_gbt_44020_2024")
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
     assert "混合和增强现实" in body.decode("gbk")
@@ -76,7 +83,7 @@ def test_a_page_without_a_standard_is_a_parse_error(body: bytes) -> None:
 
 
 def test_a_list_page_is_not_a_detail_page() -> None:
-    body = (CASES / "list_first_of_two_pages" / "input.html").read_bytes()
+    body = _input(CASES / "list_first_of_two_pages")
     with pytest.raises(ParseError, match="no standard number"):
         openstd.parse_detail(body, "https://openstd.samr.gov.cn/bzgk/std/newGbInfo?hcno=X")
 
@@ -184,7 +191,7 @@ def test_identifiers_are_fetched_directly(settings: Settings) -> None:
 def test_list_page_yields_details_state_and_next_page(settings: Settings) -> None:
     spider = OpenstdSpider(max_pages=2)
     url = list_url("https://openstd.samr.gov.cn", "虚拟现实")
-    body = (CASES / "list_first_of_two_pages" / "input.html").read_bytes()
+    body = _input(CASES / "list_first_of_two_pages")
     out = list(spider.parse_list_page(_response(url, body), keyword="虚拟现实", page=1))
     details = [o for o in out if isinstance(o, Request) and "newGbInfo" in o.url]
     assert [d.cb_kwargs["entry"].identifier for d in details] == ["GB/T 44220-2024", "GB/T 38259-2019"]
@@ -203,7 +210,7 @@ def test_detail_failures_become_dead_letters(settings: Settings) -> None:
     garbage = list(spider.parse_detail_page(_response(url, b"<html><body>oops</body></html>")))
     assert isinstance(failed[0], DeadLetter) and failed[0].status == 500 and failed[0].url == url
     assert isinstance(garbage[0], DeadLetter) and garbage[0].error.startswith("ParseError")
-    body = (CASES / "detail_published_gbt_38258_2019" / "input.html").read_bytes()
+    body = _input(CASES / "detail_published_gbt_38258_2019")
     record = list(spider.parse_detail_page(_response(url, body)))[0]
     assert isinstance(record, CrawledRecord) and isinstance(record.record, Standard)
     assert record.record.id == "GB/T 38258-2019" and record.payload_sha256

@@ -9,18 +9,8 @@ from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.misc import load_object
 from scrapy.utils.project import get_project_settings
 
+from crawlers.sources import SPIDERS
 from vrscope.settings import Settings
-
-# source name → spider class path; the CLI's --source choices.
-SPIDERS: dict[str, str] = {
-    "epo_ops": "crawlers.spiders.epo_ops.EpoOpsSpider",
-    "hbba": "crawlers.spiders.hbba.HbbaSpider",
-    "openstd": "crawlers.spiders.openstd.OpenstdSpider",
-    "patentsview": "crawlers.spiders.patentsview.PatentsViewSpider",
-    "relaton": "crawlers.spiders.relaton.RelatonSpider",
-    "uspto_bulk": "crawlers.spiders.uspto_bulk.UsptoBulkSpider",
-    "uspto_odp": "crawlers.spiders.uspto_odp.UsptoOdpSpider",
-}
 
 
 def scrapy_settings(settings: Settings, **overrides: Any) -> ScrapySettings:

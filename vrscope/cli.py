@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from crawlers.sources import SOURCES
 from vrscope import cli_model
 from vrscope.settings import Settings, get_settings
 
@@ -21,7 +22,6 @@ app = typer.Typer(
 )
 console = Console()
 
-SOURCES = ("epo_ops", "openstd", "hbba", "relaton", "uspto_bulk", "uspto_odp", "patentsview")
 DataDir = Annotated[
     Path | None,
     typer.Option("--data-dir", help="Data directory (store, index, models); default VRSCOPE_DATA_DIR."),

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
-from search.backend import FACETS, FacetValue, SearchResult
+from search.backend import FACETS, FacetValue, Hit, SearchResult
 from vrscope.records import Correction, Document, Labels
 
 DEFAULT_FACETS = ["doc_type", "techs", "forms", "jurisdiction"]
@@ -33,8 +34,11 @@ class SearchParams(BaseModel):
     status: list[str] = Field(default_factory=list, description="legal or standard status")
     source: list[str] = Field(default_factory=list, description="crawler source")
     applicant: list[str] = Field(default_factory=list, description="normalized applicant name")
+    committee: list[str] = Field(default_factory=list, description="standards committee, e.g. SAC/TC28")
     year_from: int | None = Field(default=None, ge=1800, le=2200, description="first year, inclusive")
     year_to: int | None = Field(default=None, ge=1800, le=2200, description="last year, inclusive")
+    date_from: dt.date | None = Field(default=None, description="first date (YYYY-MM-DD), inclusive")
+    date_to: dt.date | None = Field(default=None, description="last date (YYYY-MM-DD), inclusive")
     relevant_only: bool = Field(default=False, description="only documents labelled VR-relevant")
     facet: list[str] = Field(
         default_factory=list,
@@ -43,18 +47,32 @@ class SearchParams(BaseModel):
     sort: Literal["relevance", "date_desc", "date_asc"] = Field(
         default="relevance", description="result order"
     )
+    histogram_interval: Literal["year", "month"] = Field(
+        default="year", description="month adds histogram_months ('YYYY-MM' → counts) to the answer"
+    )
     page: int = Field(default=1, ge=1, le=10_000, description="1-based page number")
     size: int = Field(default=20, ge=0, description="results per page (at most the server's max_page_size)")
+    cursor: str | None = Field(
+        default=None,
+        max_length=4096,
+        description="deep paging past any page number: '*' for the first page, then the answer's next_cursor",
+    )
 
-    @field_validator("doc_type", "year_from", "year_to", "sort", mode="before")
+    @field_validator(
+        "doc_type", "year_from", "year_to", "date_from", "date_to", "sort", "histogram_interval", "cursor",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
         """An empty form field means 'not given'."""
         if isinstance(value, str) and not value.strip():
-            return "relevance" if info.field_name == "sort" else None
+            defaults = {"sort": "relevance", "histogram_interval": "year"}
+            return defaults.get(info.field_name or "")
         return value
 
-    @field_validator("tech", "subtopic", "form", "jurisdiction", "status", "source", "applicant", "facet")
+    @field_validator(
+        "tech", "subtopic", "form", "jurisdiction", "status", "source", "applicant", "committee", "facet"
+    )
     @classmethod
     def _drop_blanks(cls, values: list[str]) -> list[str]:
         """Ignore empty values of repeatable parameters."""
@@ -74,6 +92,10 @@ class SearchParams(BaseModel):
         """year_from must not come after year_to."""
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
             raise ValueError(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
+        if self.date_from is not None and self.date_to is not None and self.date_from > self.date_to:
+            raise ValueError(f"date_from ({self.date_from}) is after date_to ({self.date_to})")
+        if self.cursor is not None and self.page != 1:
+            raise ValueError("page and cursor cannot be combined: a cursor says where the next page starts")
         return self
 
 
@@ -82,6 +104,43 @@ class SearchPublic(SearchResult):
 
     page: int
     size: int
+
+
+class SimilarParams(BaseModel):
+    """Query parameters of GET /api/v1/documents/{id}/similar."""
+
+    doc_type: Literal["patent", "standard"] | None = Field(
+        default=None, description="only patents or only standards"
+    )
+    size: int = Field(default=10, ge=1, le=100, description="how many similar documents")
+
+    @field_validator("doc_type", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: Any) -> Any:
+        """An empty form field means 'not given'."""
+        return None if isinstance(value, str) and not value.strip() else value
+
+
+class SimilarTextParams(SimilarParams):
+    """Query parameters of GET /api/v1/similar."""
+
+    text: str = Field(min_length=1, max_length=10_000, description="text to compare with, Chinese or English")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        """Spaces alone are no text."""
+        if not value.strip():
+            raise ValueError("text is empty")
+        return value
+
+
+class SimilarPublic(BaseModel):
+    """Documents most similar to a document or a text: candidates, not a judgement of essentiality."""
+
+    source: str | None = Field(default=None, description="the id compared with (None for a text)")
+    total: int = Field(description="how many documents share some of the distinctive terms")
+    hits: list[Hit]
 
 
 class ProvenancePublic(BaseModel):

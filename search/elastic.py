@@ -7,9 +7,18 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from elasticsearch import BadRequestError, Elasticsearch, NotFoundError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 
-from search.backend import Hit, IndexDoc, IndexingError, QueryError, SearchQuery, SearchResult
+from search import cursor, mlt
+from search.backend import (
+    Hit,
+    IndexDoc,
+    IndexingError,
+    QueryError,
+    SearchQuery,
+    SearchResult,
+    UnknownDocument,
+)
 from search.elastic_client import ElasticSettings, make_client
 from search.elastic_mapping import (
     DOC_FIELD,
@@ -19,10 +28,20 @@ from search.elastic_mapping import (
     mappings,
     to_source,
 )
-from search.elastic_query import SNIPPET_CHARS, SNIPPET_FIELDS, read_facets, read_histogram, search_body
+from search.elastic_query import (
+    SNIPPET_CHARS,
+    SNIPPET_FIELDS,
+    filter_queries,
+    more_like_this_query,
+    read_facets,
+    read_histogram,
+    read_month_histogram,
+    search_body,
+)
 from search.segment import desegment
 
 MAX_REPORTED_ERRORS = 100
+PIT_KEEP_ALIVE = "5m"  # how long a cursor stays valid after its last page
 
 
 @dataclass(frozen=True)
@@ -74,6 +93,7 @@ class ElasticBackend:
         self.chunk_size = chunk_size
         self.max_retries = max_retries
         self._client: Elasticsearch | None = client if client is not None else make_client(settings)
+        self._pit_supported = True  # until the server says it has no point-in-time API
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -224,24 +244,105 @@ class ElasticBackend:
             return None
         return IndexDoc.model_validate(found["_source"][DOC_FIELD])
 
+    def _open_pit(self) -> str | None:
+        """A point in time on the alias, or None where the server has no such API.
+
+        osmem (the test double) only has OpenSearch's point-in-time API, not Elasticsearch's
+        ``POST /<index>/_pit``: cursors there page with search_after on the live index, so a write
+        between pages may shift them. On Elasticsearch the pages read one frozen view.
+        """
+        if not self._pit_supported:
+            return None
+        try:
+            opened = self.client.open_point_in_time(index=self.alias, keep_alive=PIT_KEEP_ALIVE)
+        except NotFoundError:
+            return None  # no index yet: the search itself answers with nothing
+        except (BadRequestError, ApiError):
+            self._pit_supported = False
+            return None
+        return str(opened["id"])
+
+    def _close_pit(self, pit: str) -> None:
+        """Release a point in time (best effort: it expires by itself anyway)."""
+        try:
+            self.client.close_point_in_time(id=pit)
+        except ApiError:
+            pass
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a query; raise QueryError for malformed user input."""
-        body = search_body(query)  # validates first: bad input is a QueryError even without an index
+        state = cursor.read(query, "elastic")
+        # Validates first: bad input is a QueryError even without an index.
+        body = search_body(query, after=state.after if state else None, paging=state is not None)
+        pit = state.pit if state is not None else None
+        if state is not None and state.after is None and pit is None:
+            pit = self._open_pit()
+        target: dict[str, Any] = {"index": self.alias}
+        if pit is not None:
+            body["pit"] = {"id": pit, "keep_alive": PIT_KEEP_ALIVE}
+            target = {}
         try:
-            found = self.client.search(index=self.alias, body=body).body
-        except NotFoundError:
+            found = self.client.search(**target, body=body).body
+        except NotFoundError as exc:
+            if pit is not None:
+                raise QueryError("the cursor has expired; start again with cursor=*") from exc
             return SearchResult(total=0, hits=[], facets={name: [] for name in query.facets})
         except BadRequestError as exc:
             raise _query_error(exc) from exc
         aggs = found.get("aggregations", {})
         scored = query.sort == "relevance"
-        hits = [_hit(raw, scored, query.highlight) for raw in found["hits"]["hits"]]
+        raw_hits = found["hits"]["hits"]
+        hits = [_hit(raw, scored, query.highlight) for raw in raw_hits]
+        total = int(found["hits"]["total"]["value"])
+        next_cursor = None
+        if state is not None:
+            pit = found.get("pit_id", pit)  # Elasticsearch may hand back a new id for the same view
+            done = state.offset + len(hits)
+            if raw_hits and done < total:
+                last = raw_hits[-1]["sort"]
+                update = {"after": last, "pit": pit, "offset": done}
+                next_cursor = cursor.encode(state.model_copy(update=update))
+            elif pit is not None:
+                self._close_pit(pit)
+        monthly = query.histogram and query.histogram_interval == "month"
         return SearchResult(
-            total=int(found["hits"]["total"]["value"]),
+            total=total,
             hits=hits,
             facets=read_facets(aggs, query.facets),
             histogram=read_histogram(aggs) if query.histogram else {},
+            histogram_months=read_month_histogram(aggs) if monthly else {},
+            next_cursor=next_cursor,
         )
+
+    def more_like_this(
+        self,
+        doc_id: str | None = None,
+        text: str | None = None,
+        *,
+        doc_type: mlt.DocType | None = None,
+        size: int = 10,
+        filters: SearchQuery | None = None,
+    ) -> SearchResult:
+        """Documents most similar to an indexed document or to a text (never the document itself)."""
+        mlt.check_request(doc_id, text, size)
+        if doc_id is not None:
+            source = self.get(doc_id.strip())
+            if source is None:
+                raise UnknownDocument(f"no indexed document with id {doc_id!r}")
+            like, min_doc_freq = mlt.doc_fields(source), mlt.MIN_DOC_FREQ_FOR_DOC
+        else:
+            like, min_doc_freq = mlt.text_fields(text or ""), mlt.MIN_DOC_FREQ_FOR_TEXT
+        wanted = filter_queries(mlt.candidate_filters(doc_type, filters))
+        query = more_like_this_query(like, min_doc_freq, doc_id.strip() if doc_id else None, wanted)
+        body = {"query": query.to_dict(), "size": size, "track_total_hits": True, "_source": [DOC_FIELD]}
+        try:
+            found = self.client.search(index=self.alias, body=body).body
+        except NotFoundError:
+            return SearchResult(total=0, hits=[])
+        except BadRequestError as exc:
+            raise _query_error(exc) from exc
+        hits = [_hit(raw, True, False, plain=True) for raw in found["hits"]["hits"]]
+        return SearchResult(total=int(found["hits"]["total"]["value"]), hits=hits)
 
 
 def _query_error(exc: BadRequestError) -> QueryError:
@@ -266,15 +367,15 @@ def _snippet(raw: dict[str, Any], doc: IndexDoc) -> str:
     return html.escape(plain, quote=False)
 
 
-def _hit(raw: dict[str, Any], scored: bool, snippet: bool) -> Hit:
-    """One Hit from a raw search hit."""
+def _hit(raw: dict[str, Any], scored: bool, snippet: bool, plain: bool = False) -> Hit:
+    """One Hit from a raw search hit; plain: the start of the abstract stands in for a highlight."""
     doc = IndexDoc.model_validate(raw["_source"][DOC_FIELD])
     return Hit(
         id=doc.id,
         score=float(raw.get("_score") or 0.0) if scored else 0.0,
         doc_type=doc.doc_type,
         title=doc.title,
-        snippet=_snippet(raw, doc) if snippet else "",
+        snippet=_snippet(raw, doc) if snippet or plain else "",
         year=doc.year,
         jurisdiction=doc.jurisdiction,
         status=doc.status,

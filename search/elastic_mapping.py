@@ -9,7 +9,7 @@ from search.backend import IndexDoc
 from search.segment import fine_words, segment
 
 # Bump when the mapping or the analysis changes: `vrscope index --rebuild` then builds a new index.
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2  # 2: committee keyword
 TEXT_ANALYZER = "vrscope_text"
 TEXT_FIELDS = ("title", "abstract", "claims")
 # Search-mode sub-words of all Chinese text, as in the embedded index; no positions (never phrased).
@@ -27,6 +27,7 @@ KEYWORD_FIELDS = (
     "cpc",
     "ipc",
     "ics",
+    "committee",
 )
 DOC_FIELD = "doc"  # the IndexDoc itself, kept in _source only
 MAX_RESULT_WINDOW = 10_100  # SearchQuery allows offset 10,000 plus a page of 100
@@ -78,7 +79,7 @@ def index_prefix(alias: str) -> str:
 
 
 def index_name(alias: str, now: dt.datetime | None = None) -> str:
-    """A new versioned index name, e.g. vrscope-v1-20250101T120000123456."""
+    """A new versioned index name, e.g. vrscope-v2-20250101T120000123456."""
     when = now or dt.datetime.now(dt.UTC)
     return f"{index_prefix(alias)}{when.strftime('%Y%m%dt%H%M%S%f')}"
 

@@ -8,16 +8,20 @@ from typing import Any
 from elasticsearch.dsl import query as dsl
 from elasticsearch.dsl.query import Query
 
+from search import mlt
 from search.backend import FACETS, FacetValue, QueryError, SearchQuery
 from search.elastic_mapping import DOC_FIELD, FINE_FIELD
 from search.segment import has_han, segment
-from search.userquery import Clause, parse_user_query
+from search.userquery import FIELDS, And, Node, Not, Term, parse_query
 
 FIELD_BOOSTS = {"title": 3.0, "abstract": 1.5, "claims": 1.0}  # as the embedded engine
 FINE_BOOST = 0.5
 ADJACENCY_BOOST = 1.0  # extra score when a word's several tokens (e.g. Chinese words) are adjacent
-KEYWORD_FILTERS = ("techs", "subtopics", "forms", "jurisdiction", "status", "source", "applicants")
+KEYWORD_FILTERS = (
+    "techs", "subtopics", "forms", "jurisdiction", "status", "source", "applicants", "committee"
+)
 HISTOGRAM_AGG = "_histogram"
+MONTHS_AGG = "_months"
 HISTOGRAM_SIZE = 1000  # years and technologies per year: more than there will ever be
 SNIPPET_CHARS = 240
 SNIPPET_FIELDS = ("abstract", "title")  # in order of preference
@@ -31,52 +35,87 @@ def tokens(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(segment(text)) if len(t.encode()) < _MAX_TOKEN_BYTES]
 
 
-def _token_anywhere(token: str) -> Query:
-    """One token in any text field, weighted by field (Chinese also in the sub-word field)."""
+def _token_anywhere(token: str, boosts: dict[str, float], fine: bool = True) -> Query:
+    """One token in the given text fields, weighted by field (Chinese also in the sub-word field if fine)."""
     subs: list[Query] = [
-        dsl.Match(field, {"query": token, "boost": boost}) for field, boost in FIELD_BOOSTS.items()
+        dsl.Match(field, {"query": token, "boost": boost}) for field, boost in boosts.items()
     ]
-    if has_han(token):
+    if fine and has_han(token):
         subs.append(dsl.Match(FINE_FIELD, {"query": token, "boost": FINE_BOOST}))
     return dsl.Bool(should=subs, minimum_should_match=1)
 
 
-def _phrase_anywhere(words: list[str], boost: float = 1.0) -> Query:
-    """Adjacent tokens (two or more) in any positional text field, weighted by field."""
+def _phrase_anywhere(words: list[str], boosts: dict[str, float], boost: float = 1.0) -> Query:
+    """Adjacent tokens (two or more) in the given positional text fields, weighted by field."""
     text = " ".join(words)
     subs: list[Query] = [
-        dsl.MatchPhrase(field, {"query": text, "boost": weight}) for field, weight in FIELD_BOOSTS.items()
+        dsl.MatchPhrase(field, {"query": text, "boost": weight}) for field, weight in boosts.items()
     ]
     return dsl.Bool(should=subs, minimum_should_match=1, boost=boost)
 
 
-def clause_query(clause: Clause) -> Query | None:
-    """A word (all its tokens, adjacency scores more) or a phrase; None when nothing is searchable."""
-    words = tokens(clause.text)
+def _code_query(term: Term) -> Query:
+    """A whole keyword value, or every value starting with it; scores 1 like a filter that matched."""
+    field = FIELDS[term.field or ""][0]
+    match = dsl.Prefix(field, {"value": term.text}) if term.prefix else dsl.Term(field, {"value": term.text})
+    return dsl.ConstantScore(filter=match, boost=1.0)
+
+
+def term_query(term: Term) -> Query | None:
+    """A word (all its tokens, adjacency scores more), a phrase or a code; None when nothing is searchable."""
+    if term.field is not None and FIELDS[term.field][1] == "code":
+        return _code_query(term)
+    # A field prefix searches that field only: no sub-word field, which mixes every text field.
+    fine = term.field is None
+    boosts = FIELD_BOOSTS if fine else {FIELDS[term.field or ""][0]: 1.0}
+    words = tokens(term.text)
     if not words:
         return None
     if len(words) == 1:
-        return _token_anywhere(words[0])
-    if clause.phrase:
-        return _phrase_anywhere(words)
-    required = [_token_anywhere(word) for word in dict.fromkeys(words)]
-    return dsl.Bool(must=required, should=[_phrase_anywhere(words, ADJACENCY_BOOST)])
+        return _token_anywhere(words[0], boosts, fine)
+    if term.phrase:
+        return _phrase_anywhere(words, boosts)
+    required = [_token_anywhere(word, boosts, fine) for word in dict.fromkeys(words)]
+    return dsl.Bool(must=required, should=[_phrase_anywhere(words, boosts, ADJACENCY_BOOST)])
+
+
+def _and(children: tuple[Node, ...]) -> Query | None:
+    """Every positive child required, every negated one excluded."""
+    required: list[Query] = []
+    excluded: list[Query] = []
+    for child in children:
+        negated = isinstance(child, Not)
+        sub = node_query(child.child if isinstance(child, Not) else child)
+        if sub is not None:
+            (excluded if negated else required).append(sub)
+    if not required and not excluded:
+        return None
+    return dsl.Bool(must=required or [dsl.MatchAll()], must_not=excluded)
+
+
+def node_query(node: Node) -> Query | None:
+    """A query AST node as an Elasticsearch query; None when it holds nothing searchable."""
+    if isinstance(node, Term):
+        return term_query(node)
+    if isinstance(node, Not):
+        return _and((node,))
+    if isinstance(node, And):
+        return _and(node.children)
+    subs = [sub for child in node.children if (sub := node_query(child)) is not None]
+    if len(subs) <= 1:
+        return subs[0] if subs else None
+    return dsl.Bool(should=subs, minimum_should_match=1)
 
 
 def text_query(q: str) -> Query | None:
     """The full-text part of a search; None means match everything."""
-    clauses = parse_user_query(q)
-    if not clauses:
+    node = parse_query(q)
+    if node is None:
         return None
-    required: list[Query] = []
-    excluded: list[Query] = []
-    for clause in clauses:
-        sub = clause_query(clause)
-        if sub is not None:
-            (excluded if clause.negated else required).append(sub)
-    if not required and not excluded:
+    query = node_query(node)
+    if query is None:
         raise QueryError("the query has no searchable words")
-    return dsl.Bool(must=required or [dsl.MatchAll()], must_not=excluded)
+    return query
 
 
 def _values(values: list[str]) -> list[str]:
@@ -100,6 +139,11 @@ def filter_queries(query: SearchQuery) -> list[Query]:
             raise QueryError("year_from is after year_to")
         bounds = {"gte": query.year_from, "lte": query.year_to}
         out.append(dsl.Range("year", {k: v for k, v in bounds.items() if v is not None}))
+    if query.date_from is not None or query.date_to is not None:
+        if query.date_from is not None and query.date_to is not None and query.date_from > query.date_to:
+            raise QueryError("date_from is after date_to")
+        days = {"gte": query.date_from, "lte": query.date_to}
+        out.append(dsl.Range("date", {k: v.isoformat() for k, v in days.items() if v is not None}))
     if query.relevant_only:
         out.append(dsl.Term("relevant", {"value": True}))
     return out
@@ -127,6 +171,16 @@ def aggregations(query: SearchQuery) -> dict[str, Any]:
             "terms": {"field": "year", "size": HISTOGRAM_SIZE},
             "aggs": {"techs": {"terms": {"field": "techs", "size": HISTOGRAM_SIZE}}},
         }
+        if query.histogram_interval == "month":
+            aggs[MONTHS_AGG] = {
+                "date_histogram": {
+                    "field": "date",
+                    "calendar_interval": "month",
+                    "format": "yyyy-MM",
+                    "min_doc_count": 1,
+                },
+                "aggs": {"techs": {"terms": {"field": "techs", "size": HISTOGRAM_SIZE}}},
+            }
     return aggs
 
 
@@ -149,16 +203,22 @@ def sort(query: SearchQuery) -> list[Any]:
     return [{"date": {"order": order, "missing": "_last"}}, {"id": "asc"}]
 
 
-def search_body(query: SearchQuery) -> dict[str, Any]:
-    """The whole search request body; raise QueryError for malformed user input."""
+def search_body(query: SearchQuery, after: list[Any] | None = None, paging: bool = False) -> dict[str, Any]:
+    """The whole search request body; raise QueryError for malformed user input.
+
+    With paging (a cursor), there is no "from": the page starts after the sort key ``after``.
+    """
     body: dict[str, Any] = {
         "query": full_query(query).to_dict(),
-        "from": query.offset,
         "size": query.size,
         "track_total_hits": True,
         "sort": sort(query),
         "_source": [DOC_FIELD],
     }
+    if not paging:
+        body["from"] = query.offset
+    elif after:
+        body["search_after"] = list(after)
     aggs = aggregations(query)
     if aggs:
         body["aggs"] = aggs
@@ -186,3 +246,38 @@ def read_histogram(result: dict[str, Any]) -> dict[int, dict[str, int]]:
             row[str(tech["key"])] = int(tech["doc_count"])
         out[int(bucket["key"])] = row
     return out
+
+
+def read_month_histogram(result: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """'YYYY-MM' → {technology: count, "_all": count} from an aggregation result, months ascending."""
+    out: dict[str, dict[str, int]] = {}
+    buckets = result.get(MONTHS_AGG, {}).get("buckets", [])
+    for bucket in sorted(buckets, key=lambda b: str(b["key_as_string"])):
+        if not int(bucket["doc_count"]):
+            continue
+        row = {"_all": int(bucket["doc_count"])}
+        for tech in bucket.get("techs", {}).get("buckets", []):
+            row[str(tech["key"])] = int(tech["doc_count"])
+        out[str(bucket["key_as_string"])] = row
+    return out
+
+
+def more_like_this_query(
+    like: dict[str, list[str]], min_doc_freq: int, exclude_id: str | None, filters: list[Query]
+) -> Query:
+    """An Elasticsearch more_like_this on an artificial document (the same text the embedded engine uses)."""
+    # An artificial document rather than {"_id": …}: the texts are segmented exactly as the embedded
+    # engine's, and it works on servers that cannot fetch term vectors (osmem).
+    similar = dsl.Q({
+        "more_like_this": {
+            "fields": list(mlt.FIELDS),
+            "like": [{"doc": dict(like)}],
+            "min_term_freq": mlt.MIN_TERM_FREQ,
+            "min_doc_freq": min_doc_freq,
+            "max_query_terms": mlt.MAX_QUERY_TERMS,
+            "min_word_length": mlt.MIN_WORD_LENGTH,
+            "stop_words": list(mlt.STOP_WORDS),
+        }
+    })
+    must_not = [dsl.Term("id", {"value": exclude_id})] if exclude_id is not None else []
+    return dsl.Bool(must=[similar], filter=filters, must_not=must_not)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -11,13 +12,15 @@ from pathlib import Path
 
 import tantivy
 
-from search.backend import Hit, IndexDoc, SearchQuery, SearchResult
+from search import cursor, mlt
+from search.backend import Hit, IndexDoc, QueryError, SearchQuery, SearchResult, UnknownDocument
 from search.embedded_query import (
     aggregations,
     combine,
     filter_queries,
     read_facets,
     read_histogram,
+    read_month_histogram,
     text_query,
 )
 from search.embedded_schema import DOC_FIELD, build_schema, to_tantivy_doc
@@ -160,8 +163,23 @@ class EmbeddedBackend:
             raise RuntimeError(f"a document in the index has no {DOC_FIELD} field; rebuild the index")
         return IndexDoc.model_validate_json(data)
 
+    def generation(self) -> str:
+        """The committed index version (tantivy's opstamp): it changes with every commit."""
+        try:
+            meta = json.loads((self.index_dir / "meta.json").read_text())
+        except (OSError, ValueError):
+            return "0"
+        return str(meta.get("opstamp", 0))
+
     def search(self, query: SearchQuery) -> SearchResult:
         """Run a query; raise QueryError for malformed user input."""
+        # The cursor is an offset into the results of one index version: tantivy pages past any
+        # depth, and a commit between pages (which could shift them) is reported, not hidden.
+        state = cursor.read(query, "embedded")
+        generation = self.generation() if state is not None else None
+        if state is not None and state.generation is not None and state.generation != generation:
+            raise QueryError("the index changed since the first page; start again with cursor=*")
+        start = state.offset if state is not None else query.offset
         searcher = self._idx().searcher()
         text = text_query(self._schema, query.q)
         full = combine(text, filter_queries(self._schema, query))
@@ -171,7 +189,7 @@ class EmbeddedBackend:
         found = searcher.search(
             full,
             limit=max(query.size, 1),
-            offset=query.offset,
+            offset=start,
             count=True,
             order_by_field="date" if order is not None else None,
             order=order if order is not None else tantivy.Order.Desc,
@@ -179,32 +197,90 @@ class EmbeddedBackend:
         result = searcher.aggregate(full, aggs) if aggs else {}
         page = found.hits[: query.size]
         snippets = _Snippets(searcher, self._schema, text) if query.highlight and page else None
-        hits: list[Hit] = []
-        for score, address in page:
-            stored = searcher.doc(address)
-            doc = self._stored(stored)
-            hits.append(
-                Hit(
-                    id=doc.id,
-                    score=float(score) if order is None else 0.0,
-                    doc_type=doc.doc_type,
-                    title=doc.title,
-                    snippet=snippets.html(stored, doc) if snippets else "",
-                    year=doc.year,
-                    jurisdiction=doc.jurisdiction,
-                    status=doc.status,
-                    applicants=doc.applicants,
-                    techs=doc.techs,
-                    forms=doc.forms,
-                    url=doc.url,
-                )
+        hits = [
+            self._hit(searcher, address, float(score) if order is None else 0.0, snippets)
+            for score, address in page
+        ]
+        total = _total(found)
+        next_cursor = None
+        if state is not None and page and start + len(page) < total:
+            next_cursor = cursor.encode(
+                state.model_copy(update={"offset": start + len(page), "generation": generation})
             )
+        monthly = query.histogram and query.histogram_interval == "month"
         return SearchResult(
-            total=_total(found),
+            total=total,
             hits=hits,
             facets=read_facets(result, query.facets, query.facet_size),
             histogram=read_histogram(result) if query.histogram else {},
+            histogram_months=read_month_histogram(result) if monthly else {},
+            next_cursor=next_cursor,
         )
+
+    def _hit(
+        self,
+        searcher: tantivy.Searcher,
+        address: tantivy.DocAddress,
+        score: float,
+        snippets: _Snippets | None,
+        plain: bool = False,
+    ) -> Hit:
+        """One Hit from a stored document: highlighted snippet, the plain start of the text, or none."""
+        stored = searcher.doc(address)
+        doc = self._stored(stored)
+        snippet = snippets.html(stored, doc) if snippets else _plain_snippet(doc) if plain else ""
+        return Hit(
+            id=doc.id,
+            score=score,
+            doc_type=doc.doc_type,
+            title=doc.title,
+            snippet=snippet,
+            year=doc.year,
+            jurisdiction=doc.jurisdiction,
+            status=doc.status,
+            applicants=doc.applicants,
+            techs=doc.techs,
+            forms=doc.forms,
+            url=doc.url,
+        )
+
+    def more_like_this(
+        self,
+        doc_id: str | None = None,
+        text: str | None = None,
+        *,
+        doc_type: mlt.DocType | None = None,
+        size: int = 10,
+        filters: SearchQuery | None = None,
+    ) -> SearchResult:
+        """Documents most similar to an indexed document or to a text (never the document itself)."""
+        mlt.check_request(doc_id, text, size)
+        if doc_id is not None:
+            source = self.get(doc_id.strip())
+            if source is None:
+                raise UnknownDocument(f"no indexed document with id {doc_id!r}")
+            fields, min_doc_freq = mlt.doc_fields(source), mlt.MIN_DOC_FREQ_FOR_DOC
+        else:
+            fields, min_doc_freq = mlt.text_fields(text or ""), mlt.MIN_DOC_FREQ_FOR_TEXT
+        similar = tantivy.Query.more_like_this_document_fields_query(
+            self._schema,
+            fields,
+            min_doc_frequency=min_doc_freq,
+            min_term_frequency=mlt.MIN_TERM_FREQ,
+            max_query_terms=mlt.MAX_QUERY_TERMS,
+            min_word_length=mlt.MIN_WORD_LENGTH,
+            stop_words=list(mlt.STOP_WORDS),
+        )
+        query = combine(similar, filter_queries(self._schema, mlt.candidate_filters(doc_type, filters)))
+        if doc_id is not None:
+            exclude = tantivy.Query.term_query(self._schema, "id", doc_id.strip())
+            query = tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, query), (tantivy.Occur.MustNot, exclude)]
+            )
+        searcher = self._idx().searcher()
+        found = searcher.search(query, limit=size, count=True)
+        hits = [self._hit(searcher, address, float(score), None, plain=True) for score, address in found.hits]
+        return SearchResult(total=_total(found), hits=hits)
 
 
 class _Snippets:
@@ -228,7 +304,12 @@ class _Snippets:
             snippet = generator.snippet_from_doc(stored)
             if snippet.highlighted():
                 return desegment(snippet.to_html())
-        plain = doc.abstract or doc.title
-        if len(plain) > SNIPPET_CHARS:
-            plain = plain[:SNIPPET_CHARS].rstrip() + "…"
-        return html.escape(plain, quote=False)
+        return _plain_snippet(doc)
+
+
+def _plain_snippet(doc: IndexDoc) -> str:
+    """The start of the abstract (else the title), HTML-escaped."""
+    plain = doc.abstract or doc.title
+    if len(plain) > SNIPPET_CHARS:
+        plain = plain[:SNIPPET_CHARS].rstrip() + "…"
+    return html.escape(plain, quote=False)

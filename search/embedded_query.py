@@ -2,75 +2,119 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from tantivy import FieldType, Occur, Query, Schema
 
 from search.backend import FACETS, FacetValue, QueryError, SearchQuery
-from search.embedded_schema import FINE_FIELD, analyze
+from search.embedded_schema import FINE_FIELD, MONTH_FIELD, analyze
 from search.segment import has_han
-from search.userquery import Clause, parse_user_query
+from search.userquery import FIELDS, And, Node, Not, Term, parse_query
 
 FIELD_BOOSTS = {"title": 3.0, "abstract": 1.5, "claims": 1.0}
 FINE_BOOST = 0.5
 ADJACENCY_BOOST = 1.0  # extra score when a word's several terms (e.g. Chinese words) are adjacent
-KEYWORD_FILTERS = ("techs", "subtopics", "forms", "jurisdiction", "status", "source", "applicants")
+KEYWORD_FILTERS = (
+    "techs", "subtopics", "forms", "jurisdiction", "status", "source", "applicants", "committee"
+)
 HISTOGRAM_AGG = "_histogram"
 TECH_YEARS_AGG = "_tech_years"
+MONTHS_AGG = "_months"
+TECH_MONTHS_AGG = "_tech_months"
 HISTOGRAM_SIZE = 1000  # years and technologies per year: more than there will ever be
+MONTH_HISTOGRAM_SIZE = 12 * 300  # three centuries of months
 
 
-def _term_anywhere(schema: Schema, term: str) -> Query:
-    """One term in any text field, weighted by field."""
+def _term_anywhere(schema: Schema, term: str, boosts: dict[str, float], fine: bool = True) -> Query:
+    """One term in the given text fields, weighted by field (Chinese also in the sub-word field if fine)."""
     subs = [
         (Occur.Should, Query.boost_query(Query.term_query(schema, field, term), boost))
-        for field, boost in FIELD_BOOSTS.items()
+        for field, boost in boosts.items()
     ]
-    if has_han(term):
+    if fine and has_han(term):
         subs.append((Occur.Should, Query.boost_query(Query.term_query(schema, FINE_FIELD, term), FINE_BOOST)))
     return Query.boolean_query(subs)
 
 
-def _phrase_anywhere(schema: Schema, terms: list[str]) -> Query:
-    """Adjacent terms (two or more) in any positional text field, weighted by field."""
+def _phrase_anywhere(schema: Schema, terms: list[str], boosts: dict[str, float]) -> Query:
+    """Adjacent terms (two or more) in the given positional text fields, weighted by field."""
     return Query.boolean_query(
         [
             (Occur.Should, Query.boost_query(Query.phrase_query(schema, field, list(terms)), boost))
-            for field, boost in FIELD_BOOSTS.items()
+            for field, boost in boosts.items()
         ]
     )
 
 
-def clause_query(schema: Schema, clause: Clause) -> Query | None:
-    """A word (all its terms, adjacency scores more) or a phrase; None when nothing is searchable."""
-    terms = analyze(clause.text)
+def _code_query(schema: Schema, term: Term) -> Query:
+    """A whole keyword value, or every value starting with it; scores 1 like a filter that matched."""
+    field = FIELDS[term.field or ""][0]
+    if term.prefix:
+        # A one-word phrase prefix is tantivy's term-prefix query (a range over the term dictionary).
+        query = Query.phrase_prefix_query(schema, field, [term.text])
+    else:
+        query = Query.term_query(schema, field, term.text)
+    return Query.const_score_query(query, 1.0)
+
+
+def term_query(schema: Schema, term: Term) -> Query | None:
+    """A word (all its terms, adjacency scores more), a phrase or a code; None when nothing is searchable."""
+    if term.field is not None and FIELDS[term.field][1] == "code":
+        return _code_query(schema, term)
+    # A field prefix searches that field only: no sub-word field, which mixes every text field.
+    fine = term.field is None
+    boosts = FIELD_BOOSTS if fine else {FIELDS[term.field or ""][0]: 1.0}
+    terms = analyze(term.text)
     if not terms:
         return None
     if len(terms) == 1:
-        return _term_anywhere(schema, terms[0])
-    if clause.phrase:
-        return _phrase_anywhere(schema, terms)
-    subs = [(Occur.Must, _term_anywhere(schema, term)) for term in terms]
-    bonus = Query.boost_query(_phrase_anywhere(schema, terms), ADJACENCY_BOOST)
+        return _term_anywhere(schema, terms[0], boosts, fine)
+    if term.phrase:
+        return _phrase_anywhere(schema, terms, boosts)
+    subs = [(Occur.Must, _term_anywhere(schema, t, boosts, fine)) for t in terms]
+    bonus = Query.boost_query(_phrase_anywhere(schema, terms, boosts), ADJACENCY_BOOST)
     return Query.boolean_query([*subs, (Occur.Should, bonus)])
+
+
+def _and(schema: Schema, children: tuple[Node, ...]) -> Query | None:
+    """Every positive child required, every negated one excluded."""
+    required: list[Query] = []
+    excluded: list[Query] = []
+    for child in children:
+        negated = isinstance(child, Not)
+        sub = node_query(schema, child.child if isinstance(child, Not) else child)
+        if sub is not None:
+            (excluded if negated else required).append(sub)
+    if not required and not excluded:
+        return None
+    subs = [(Occur.Must, sub) for sub in required] or [(Occur.Must, Query.all_query())]
+    return Query.boolean_query([*subs, *((Occur.MustNot, sub) for sub in excluded)])
+
+
+def node_query(schema: Schema, node: Node) -> Query | None:
+    """A query AST node as a tantivy query; None when it holds nothing searchable."""
+    if isinstance(node, Term):
+        return term_query(schema, node)
+    if isinstance(node, Not):
+        return _and(schema, (node,))
+    if isinstance(node, And):
+        return _and(schema, node.children)
+    subs = [sub for child in node.children if (sub := node_query(schema, child)) is not None]
+    if len(subs) <= 1:
+        return subs[0] if subs else None
+    return Query.boolean_query([(Occur.Should, sub) for sub in subs])
 
 
 def text_query(schema: Schema, q: str) -> Query | None:
     """The full-text part of a search; None means match everything."""
-    clauses = parse_user_query(q)
-    if not clauses:
+    node = parse_query(q)
+    if node is None:
         return None
-    required: list[Query] = []
-    excluded: list[Query] = []
-    for clause in clauses:
-        sub = clause_query(schema, clause)
-        if sub is not None:
-            (excluded if clause.negated else required).append(sub)
-    if not required and not excluded:
+    query = node_query(schema, node)
+    if query is None:
         raise QueryError("the query has no searchable words")
-    subs = [(Occur.Must, sub) for sub in required] or [(Occur.Must, Query.all_query())]
-    subs += [(Occur.MustNot, sub) for sub in excluded]
-    return Query.boolean_query(subs)
+    return query
 
 
 def _values(values: list[str]) -> list[str]:
@@ -96,9 +140,21 @@ def filter_queries(schema: Schema, query: SearchQuery) -> list[Query]:
             Query.range_query(schema, "year", FieldType.Integer, lower_bound=query.year_from,
                               upper_bound=query.year_to)
         )
+    if query.date_from is not None or query.date_to is not None:
+        if query.date_from is not None and query.date_to is not None and query.date_from > query.date_to:
+            raise QueryError("date_from is after date_to")
+        out.append(
+            Query.range_query(schema, "date", FieldType.Date, lower_bound=_midnight(query.date_from),
+                              upper_bound=_midnight(query.date_to))
+        )
     if query.relevant_only:
         out.append(Query.term_query(schema, "relevant", True))
     return out
+
+
+def _midnight(day: dt.date | None) -> dt.datetime | None:
+    """The indexed form of a date (midnight UTC), or None."""
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC) if day is not None else None
 
 
 def combine(text: Query | None, filters: list[Query]) -> Query:
@@ -127,6 +183,12 @@ def aggregations(query: SearchQuery) -> dict[str, Any]:
             "terms": {"field": "techs", "size": HISTOGRAM_SIZE},
             "aggs": {"years": {"terms": {"field": "year", "size": HISTOGRAM_SIZE}}},
         }
+        if query.histogram_interval == "month":
+            aggs[MONTHS_AGG] = {"terms": {"field": MONTH_FIELD, "size": MONTH_HISTOGRAM_SIZE}}
+            aggs[TECH_MONTHS_AGG] = {
+                "terms": {"field": "techs", "size": HISTOGRAM_SIZE},
+                "aggs": {"months": {"terms": {"field": MONTH_FIELD, "size": MONTH_HISTOGRAM_SIZE}}},
+            }
     return aggs
 
 
@@ -160,4 +222,25 @@ def read_histogram(result: dict[str, Any]) -> dict[int, dict[str, int]]:
         techs = per_year.get(year, {})
         # Technologies most frequent first, as the year's own terms aggregation listed them.
         out[year] = {"_all": int(bucket["doc_count"]), **dict(sorted(techs.items(), key=lambda kv: -kv[1]))}
+    return out
+
+
+def _month_key(value: Any) -> str:
+    """'YYYY-MM' from the indexed year * 100 + month."""
+    number = int(value)
+    return f"{number // 100:04d}-{number % 100:02d}"
+
+
+def read_month_histogram(result: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """'YYYY-MM' → {technology: count, "_all": count} from an aggregation result, months ascending."""
+    per_month: dict[str, dict[str, int]] = {}
+    for tech in result.get(TECH_MONTHS_AGG, {}).get("buckets", []):
+        for month in tech.get("months", {}).get("buckets", []):
+            per_month.setdefault(_month_key(month["key"]), {})[str(tech["key"])] = int(month["doc_count"])
+    out: dict[str, dict[str, int]] = {}
+    buckets = result.get(MONTHS_AGG, {}).get("buckets", [])
+    for bucket in sorted(buckets, key=lambda b: int(b["key"])):
+        key = _month_key(bucket["key"])
+        techs = per_month.get(key, {})
+        out[key] = {"_all": int(bucket["doc_count"]), **dict(sorted(techs.items(), key=lambda kv: -kv[1]))}
     return out

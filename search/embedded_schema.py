@@ -31,7 +31,9 @@ KEYWORD_FIELDS = (
     "cpc",
     "ipc",
     "ics",
+    "committee",
 )
+MONTH_FIELD = "month"  # year * 100 + month of the sort date, for the per-month histogram
 DOC_FIELD = "_doc"  # the IndexDoc as JSON, for get() and hits
 
 
@@ -47,6 +49,7 @@ def build_schema() -> tantivy.Schema:
         builder.add_text_field(name, fast=name != "id", tokenizer_name="raw", index_option="basic")
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_date_field("date", indexed=True, fast=True)
+    builder.add_integer_field(MONTH_FIELD, indexed=False, fast=True)
     builder.add_boolean_field("relevant", indexed=True, fast=True)
     builder.add_bytes_field(DOC_FIELD, stored=True)
     return builder.build()
@@ -115,6 +118,7 @@ def to_tantivy_doc(doc: IndexDoc) -> tantivy.Document:
     when = sort_date(doc)
     if when is not None:
         out.add_date("date", when)
+        out.add_integer(MONTH_FIELD, when.year * 100 + when.month)
     out.add_boolean("relevant", doc.relevant)
     out.add_bytes(DOC_FIELD, doc.model_dump_json().encode())
     return out

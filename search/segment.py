@@ -108,3 +108,13 @@ def desegment(text: str) -> str:
     if not text:
         return text
     return _CJK_GAP.sub(r"\1", text)
+
+
+_LONE_HAN = re.compile(f"(?<![{_HAN}])[{_HAN}](?![{_HAN}])")
+
+
+def drop_single_han(text: str) -> str:
+    """Segmented text without its one-character Chinese words (了, 和, 的): noise when comparing documents."""
+    if not text or text.isascii():
+        return text
+    return _LONE_HAN.sub(" ", text)

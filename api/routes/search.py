@@ -1,4 +1,4 @@
-"""Full-text search with filters, facets, the per-year histogram and paging."""
+"""Full-text search with filters, facets, the per-year (or per-month) histogram, paging and cursors."""
 
 from __future__ import annotations
 
@@ -45,13 +45,18 @@ def build_query(params: SearchParams, max_page_size: int) -> SearchQuery:
             "status": params.status,
             "source": params.source,
             "applicants": params.applicant,
+            "committee": params.committee,
             "year_from": params.year_from,
             "year_to": params.year_to,
+            "date_from": params.date_from,
+            "date_to": params.date_to,
             "relevant_only": params.relevant_only,
             "facets": params.facet or list(DEFAULT_FACETS),
+            "histogram_interval": params.histogram_interval,
             "sort": params.sort,
             "offset": offset,
             "size": params.size,
+            "cursor": params.cursor,
         })
     except ValidationError as exc:
         # Map SearchQuery's field names back to the parameter names the user typed.
@@ -90,7 +95,8 @@ def all_hits(backend: SearchBackend, query: SearchQuery) -> list[Hit]:
     offset = 0
     while offset <= MAX_OFFSET:
         page = backend.search(query.model_copy(update={
-            "offset": offset, "size": EXPORT_PAGE, "facets": [], "histogram": False, "highlight": False}))
+            "offset": offset, "size": EXPORT_PAGE, "facets": [], "histogram": False, "highlight": False,
+            "cursor": None}))
         hits.extend(page.hits)
         if len(page.hits) < EXPORT_PAGE:
             break

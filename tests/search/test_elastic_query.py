@@ -21,10 +21,17 @@ from search.elastic_mapping import (
     mappings,
     to_source,
 )
-from search.elastic_query import clause_query, full_query, search_body, text_query, tokens
+from search.elastic_query import (
+    full_query,
+    more_like_this_query,
+    search_body,
+    term_query,
+    text_query,
+    tokens,
+)
 from search.embedded_schema import KEYWORD_FIELDS as EMBEDDED_KEYWORDS
 from search.embedded_schema import analyze
-from search.userquery import Clause
+from search.userquery import Term
 from tests.search.conftest import CORPUS
 from tests.search.test_embedded_search import ODD_QUERIES
 from vrscope.settings import Settings
@@ -46,7 +53,7 @@ def test_tokens_split_like_the_index_analyzer(text: str) -> None:
 
 
 def test_a_word_needs_every_token_somewhere_and_scores_adjacency() -> None:
-    query = clause_query(Clause("head-mounted"))
+    query = term_query(Term("head-mounted"))
     assert query is not None
     body = query.to_dict()["bool"]
     assert len(body["must"]) == 2
@@ -61,11 +68,11 @@ def test_a_word_needs_every_token_somewhere_and_scores_adjacency() -> None:
 
 
 def test_chinese_words_also_search_the_sub_words() -> None:
-    query = clause_query(Clause("显示"))
+    query = term_query(Term("显示"))
     assert query is not None
     fields = [next(iter(m["match"])) for m in query.to_dict()["bool"]["should"]]
     assert fields == ["title", "abstract", "claims", FINE_FIELD]
-    assert clause_query(Clause("头戴式显示", phrase=True)).to_dict()["bool"]["should"][0] == {  # type: ignore[union-attr]
+    assert term_query(Term("头戴式显示", phrase=True)).to_dict()["bool"]["should"][0] == {  # type: ignore[union-attr]
         "match_phrase": {"title": {"query": "头戴式 显示", "boost": 3.0}}
     }
 
@@ -204,3 +211,45 @@ def test_a_refused_query_is_a_query_error(tmp_path: Path) -> None:
     engine.close()
     with pytest.raises(RuntimeError, match="closed"):
         engine.count()
+
+
+def test_query_language_builds_bool_queries() -> None:
+    either = text_query("coffee OR glove").to_dict()["bool"]  # type: ignore[union-attr]
+    assert either["minimum_should_match"] == 1 and len(either["should"]) == 2
+    code = text_query("cpc:g02b27/01*").to_dict()  # type: ignore[union-attr]
+    assert code == {"constant_score": {"filter": {"prefix": {"cpc": {"value": "G02B27/01"}}}, "boost": 1.0}}
+    exact = text_query('committee:"SAC/TC28"').to_dict()  # type: ignore[union-attr]
+    assert exact["constant_score"]["filter"] == {"term": {"committee": {"value": "SAC/TC28"}}}
+    titled = text_query("title:显示").to_dict()["bool"]["should"]  # type: ignore[union-attr]
+    assert titled == [{"match": {"title": {"query": "显示", "boost": 1.0}}}]  # no sub-word field
+    negated = text_query("display NOT (coffee OR milk)").to_dict()["bool"]  # type: ignore[union-attr]
+    assert len(negated["must"]) == 1 and "should" in negated["must_not"][0]["bool"]
+
+
+def test_date_committee_and_month_histogram() -> None:
+    query = SearchQuery(committee=["SAC/TC28"], date_from="2020-01-01", date_to="2020-12-31",
+                        histogram_interval="month")
+    body = search_body(query)
+    assert body["query"]["bool"]["filter"] == [
+        {"term": {"committee": {"value": "SAC/TC28"}}},
+        {"range": {"date": {"gte": "2020-01-01", "lte": "2020-12-31"}}},
+    ]
+    months = body["aggs"]["_months"]["date_histogram"]
+    assert months == {"field": "date", "calendar_interval": "month", "format": "yyyy-MM", "min_doc_count": 1}
+    with pytest.raises(QueryError, match="date_from is after date_to"):
+        search_body(SearchQuery(date_from="2021-01-01", date_to="2020-01-01"))
+
+
+def test_cursor_body_uses_search_after_not_from() -> None:
+    body = search_body(SearchQuery(sort="date_asc"), after=[1577836800000, "US777A1"], paging=True)
+    assert "from" not in body
+    assert body["search_after"] == [1577836800000, "US777A1"]
+    assert "search_after" not in search_body(SearchQuery(), paging=True)
+
+
+def test_more_like_this_query() -> None:
+    query = more_like_this_query({"title": ["头戴式 显示器"]}, 2, "CN111A", []).to_dict()["bool"]
+    mlt_part = query["must"][0]["more_like_this"]
+    assert mlt_part["like"] == [{"doc": {"title": ["头戴式 显示器"]}}]
+    assert (mlt_part["min_doc_freq"], mlt_part["min_term_freq"]) == (2, 1)
+    assert query["must_not"] == [{"term": {"id": {"value": "CN111A"}}}]

@@ -256,3 +256,16 @@ def test_odd_queries_never_crash(backend: EmbeddedBackend, q: str) -> None:
         assert str(exc)
     else:
         assert result.total == len(result.hits) or len(result.hits) == 20
+
+
+def test_cursor_refuses_a_changed_index(backend: EmbeddedBackend, corpus: list[IndexDoc]) -> None:
+    first = backend.search(SearchQuery(cursor="*", size=2, sort="date_asc"))
+    assert first.next_cursor is not None
+    backend.index([corpus[0]])
+    with pytest.raises(QueryError, match="index changed"):
+        backend.search(SearchQuery(cursor=first.next_cursor, size=2, sort="date_asc"))
+
+
+def test_more_like_this_leaves_out_terms_only_the_source_has(backend: EmbeddedBackend) -> None:
+    # "milk", "coffee" and "frother" are in US777A1 alone: nothing else shares a distinctive term.
+    assert backend.more_like_this("US777A1").hits == []

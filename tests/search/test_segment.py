@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from search.segment import desegment, fine_words, has_han, segment
+from search.segment import desegment, drop_single_han, fine_words, has_han, segment
 from tests.conftest import ROOT
 
 
@@ -53,3 +53,10 @@ def test_nothing_loaded_at_import() -> None:
     code = "import sys, search.segment, search.embedded, search.factory; print('rjieba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_drop_single_han() -> None:
+    assert drop_single_han("本发明 公开 了 一种 头戴式 显示器，包括 透镜 和 OLED") == (
+        "本发明 公开   一种 头戴式 显示器，包括 透镜   OLED"
+    )
+    assert drop_single_han("a b display") == "a b display"

@@ -213,6 +213,11 @@ AGREEMENT_QUERIES = [
     "眼动 追踪",
     "render",
     "coffee OR glove",
+    "title:display OR cpc:G06*",
+    "(coffee OR glove) -milk",
+    "applicant:Hua* display",
+    "NOT committee:SAC/TC28",
+    'abstract:"head-mounted display" | claims:headset',
     *ODD_QUERIES,
 ]
 

@@ -26,7 +26,8 @@ from crawlers.parsers.cn_std import (
     status_of,
 )
 from crawlers.parsers.errors import ParseError
-from crawlers.parsers.htmltext import clean, node_text, parse_date, selector
+from crawlers.parsers.htmltext import clean, decode_html, node_text, parse_date, selector
+from crawlers.parsers.listing import Hit, Listing
 from vrscope.records import Level, Standard
 
 SOURCE = "std_samr"
@@ -36,6 +37,9 @@ _KINDS = {"BV_GB": Level.NATIONAL, "BV_GB_PLAN": Level.NATIONAL, "BV_HB": Level.
           "BV_DB": Level.LOCAL}
 _DETAIL_PATHS = {"BV_GB": "gb/search/gbDetailed?id=", "BV_GB_PLAN": "gb/search/gbPlanDetailed?id=",
                  "BV_HB": "hb/search/stdHBDetailed?id=", "BV_DB": "db/search/stdDBDetailed?id="}
+# Search pages name a committee without its code; the codes of the committees VR standards go to
+# (as their detail pages and the cn-seed records give them).
+TC_CODES = {"全国信息技术标准化技术委员会": "TC28", "全国电子显示器件标准化技术委员会": "TC547"}
 _ROUTED = re.compile(r"由\s*(\S+?)\s*[（(]([^）)]+)[）)]\s*归口")
 _EVENT = re.compile(r"(发布|实施|废止)\s*于\s*(\d{4}-\d{2}-\d{2})")
 
@@ -56,6 +60,12 @@ def _standard(data: dict[str, Any], url: str) -> Standard:
         return Standard.model_validate(data)
     except ValidationError as error:
         raise ParseError(f"{url}: fields do not make a Standard: {error}") from error
+
+
+def _with_code(name: str | None) -> str | None:
+    """A committee's name with its TC code in front, when the code is known."""
+    text = clean(name)
+    return f"{TC_CODES[text]} {text}" if text in TC_CODES else name
 
 
 def _body(level: Level | None) -> str | None:
@@ -174,7 +184,7 @@ def parse_search(body: bytes, base_url: str = "http://std.samr.gov.cn/", encodin
             "status_raw": status_raw,
             "stage_name": status_raw if plan else None,
             "plan_number": code if plan else None,
-            "committee": committee_of(labels.get("归口单位")),
+            "committee": committee_of(_with_code(labels.get("归口单位"))),
             "ics": split_codes(codes.get("ICS")),
             "ccs": split_ccs(codes.get("CCS")),
             "plan_date": days.get("下达"),
@@ -189,27 +199,56 @@ def parse_search(body: bytes, base_url: str = "http://std.samr.gov.cn/", encodin
     return out
 
 
-def parse_search_json(body: bytes, url: str, fetched_at: dt.datetime | None = None) -> list[Standard]:
-    """Read the industry-standard search JSON (``rows`` with STD_CODE, C_NAME, STATE …)."""
+def _json_rows(body: bytes, url: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     try:
         payload = json.loads(body.decode("utf-8-sig"))
         rows = payload["rows"]
+        if not isinstance(payload, dict) or not isinstance(rows, list):
+            raise TypeError("rows is not a list")
     except (ValueError, KeyError, TypeError) as error:
         raise ParseError(f"not a search JSON answer from {url}: {error}") from error
+    return payload, [row for row in rows if isinstance(row, dict)]
+
+
+def _untagged(value: object) -> str:
+    """A JSON field without the ``<sacinfo>`` tags gbQueryPage wraps search hits in."""
+    return clean(re.sub(r"<[^>]+>", "", str(value or "")))
+
+
+def _row_code(row: dict[str, Any]) -> str:
+    """The standard number of a JSON row; gbQueryPage gives it only with highlight tags."""
+    return str(row.get("STD_CODE") or _untagged(row.get("C_STD_CODE")))
+
+
+def parse_search_json(body: bytes, url: str, fetched_at: dt.datetime | None = None,
+                      base_url: str | None = None) -> list[Standard]:
+    """Read the search JSON (``rows`` with STD_CODE or C_STD_CODE, C_NAME, STATE …).
+
+    With ``base_url`` each record's url is its detail page (from the row's ``id`` and ``TABLE_NAME``,
+    national by default), else the search URL itself.
+    """
+    _, rows = _json_rows(body, url)
     out = []
     for row in rows:
-        identifier = normalize_id(str(row.get("STD_CODE") or ""))
+        identifier = normalize_id(_row_code(row))
         if not identifier:
             continue
+        where = url
+        if base_url is not None and row.get("id"):
+            kind = str(row.get("TABLE_NAME") or "BV_GB")
+            path = _DETAIL_PATHS.get(kind, _DETAIL_PATHS["BV_GB"])
+            where = urljoin(base_url.rstrip("/") + "/", path + str(row["id"]))
         domain = str(row.get("STD_DOMAIN") or row.get("G_STD_DOMAIN") or "")
         level = _level(domain) or (Level.INDUSTRY if row.get("TRADE_DEPT") else None)
+        if level is None and base_url is not None and str(row.get("TABLE_NAME") or "BV_GB") == "BV_GB":
+            level = Level.NATIONAL  # gbQueryPage lists national standards only
         data: dict[str, Any] = {
             "id": identifier,
             "source": SOURCE,
-            "url": url,
+            "url": where,
             "level": level,
             "body": _body(level) or (clean(str(row["CHARGE_DEPT"])) if row.get("CHARGE_DEPT") else None),
-            "title_zh": clean(str(row.get("C_NAME") or "")) or None,
+            "title_zh": _untagged(row.get("C_NAME") or row.get("C_C_NAME")) or None,
             "title_en": clean(str(row.get("E_NAME") or "")) or None,
             "status": status_of(row.get("STATE")),
             "status_raw": row.get("STATE") or None,
@@ -222,3 +261,29 @@ def parse_search_json(body: bytes, url: str, fetched_at: dt.datetime | None = No
             data["fetched_at"] = fetched_at
         out.append(_standard(data, str(data["url"])))
     return out
+
+
+def parse_query_page(body: bytes, url: str, base_url: str, page_size: int,
+                     fetched_at: dt.datetime | None = None) -> Listing:
+    """A ``gb/search/gbQueryPage`` JSON answer: one Hit per row, to be completed from its gbDetailed page."""
+    payload, _ = _json_rows(body, url)
+    records = parse_search_json(body, url, fetched_at, base_url)
+    total = payload.get("total")
+    total = total if isinstance(total, int) else None
+    page = payload.get("pageNumber")
+    return Listing(hits=[Hit(r, r.url) for r in records], page=page if isinstance(page, int) else 1,
+                   pages=-(-total // page_size) if total is not None and page_size > 0 else None, total=total)
+
+
+def parse_search_listing(body: bytes, base_url: str, encoding: str | None = None,
+                         fetched_at: dt.datetime | None = None) -> Listing:
+    """A search-result page as a Listing: plans are complete as listed, standards have a detail page."""
+    records = parse_search(body, base_url, encoding, fetched_at)
+    text = decode_html(body, encoding)
+    current = re.search(r"currentPage\s*:\s*(\d+)", text)
+    pages = re.search(r"totalPages\s*:\s*(\d+)", text)
+    total = re.search(r'class="nums"[^>]*>[^<]*<span>\s*(\d+)', text)
+    return Listing(hits=[Hit(r, None if r.plan_number else r.url) for r in records],
+                   page=int(current.group(1)) if current else 1,
+                   pages=int(pages.group(1)) if pages else None,
+                   total=int(total.group(1)) if total else None)

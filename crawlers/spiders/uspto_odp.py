@@ -1,5 +1,9 @@
 """USPTO Open Data Portal: search patent applications and grants, page by page (offset/limit).
 
+Each record whose file wrapper names a full-text XML file (its grant's, else its pre-grant
+publication's) gets that file's abstract and claims (``VRSCOPE_USPTO_ODP_FETCH_TEXT``); a record is
+stored once, with its text, and a page counts as done when all its records are stored.
+
 Progress is kept per query (crawl-state key: the query): the offset of the next page, written after
 the records before it; ``0`` once the whole result list was read, so the next run starts over and
 picks up new publications while a run cut short by ``max_results`` resumes where it stopped. The
@@ -12,21 +16,39 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
+from twisted.python.failure import Failure
 
 from crawlers.items import CrawledRecord, CrawlState
 from crawlers.parsers.uspto_odp import ParseError, parse_search
+from crawlers.parsers.uspto_odp_text import DocumentFiles, merge_text, parse_document_files
+from crawlers.parsers.uspto_xml import parse_document
 from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
+from vrscope.records import Patent
+from vrscope.settings import Settings
 from vrscope.store import Store, sha256_bytes
 
 log = logging.getLogger(__name__)
 
 ODP_MAX_PAGE = 100
+ODP_ORIGIN = "https://api.uspto.gov"
+
+
+@dataclass
+class _Page:
+    """A page whose records wait for their full texts; progress is saved once all are stored."""
+
+    offset: int
+    total: int
+    hits: int
+    pending: int = 0
+    done: list[str] = field(default_factory=list)
 
 
 class UsptoOdpArgs(BaseModel):
@@ -137,9 +159,64 @@ class UsptoOdpSpider(VrscopeSpider):
         if page.unpublished:
             log.debug("%d applications without a publication yet", len(page.unpublished))
         payload = sha256_bytes(response.body)
+        files = self._files(response) if self.vr_settings.uspto_odp_fetch_text else {}
+        tracker = _Page(offset + page.hits, page.total, page.hits)
+        waiting: list[tuple[Patent, str]] = []
         for patent in page.patents:
-            yield CrawledRecord(patent, payload)
-        yield from self._next(offset + page.hits, page.total, page.hits)
+            found = files.get(patent.application_number or "")
+            uri = found.for_record(patent) if found else None
+            if uri:
+                waiting.append((patent, uri))
+            else:
+                yield CrawledRecord(patent, payload)
+        tracker.pending = len(waiting)  # counted before yielding: an answer may come back first
+        for patent, uri in waiting:
+            yield Request(self._file_url(uri), headers={"X-API-KEY": self._key, "Accept": "application/xml"},
+                          callback=self.parse_text, errback=self.text_failed, dont_filter=True,
+                          meta={"patent": patent, "payload": payload, "page": tracker})
+        if not waiting:
+            yield from self._next(tracker.offset, tracker.total, tracker.hits)
+
+    def _files(self, response: Response) -> dict[str, DocumentFiles]:
+        try:
+            return parse_document_files(response.body)
+        except ParseError as error:
+            log.warning("no full-text files for %s: %s", response.url, error)
+            return {}
+
+    def _file_url(self, uri: str) -> str:
+        """A full-text file's address through the configured base URL (the mirror in tests and the demo)."""
+        default = str(Settings.model_fields["uspto_odp_base_url"].default).rstrip("/")
+        base = self.base_url
+        if base == default or not uri.startswith(ODP_ORIGIN):
+            return uri
+        origin = base.removesuffix(default.removeprefix(ODP_ORIGIN))
+        return origin + uri.removeprefix(ODP_ORIGIN)
+
+    def parse_text(self, response: Response) -> Iterator[Any]:
+        """Fill the record's abstract and claims from its full-text XML; failures keep the record as is."""
+        patent: Patent = response.meta["patent"]
+        if failed := self.check_status(response):
+            yield failed
+        else:
+            try:
+                patent = merge_text(patent, parse_document(response.body))
+            except ParseError as error:
+                yield self.dead_letter(response, f"ParseError: {error}")
+        yield from self._text_done(patent, response.meta["payload"], response.meta["page"])
+
+    def text_failed(self, failure: Failure) -> Iterator[Any]:
+        """A network failure on a full-text file: dead letter, store the record without it."""
+        yield from self.errback(failure)
+        request = getattr(failure, "request", None)
+        if request is not None and "patent" in request.meta:
+            yield from self._text_done(request.meta["patent"], request.meta["payload"], request.meta["page"])
+
+    def _text_done(self, patent: Patent, payload: str, page: _Page) -> Iterator[Any]:
+        yield CrawledRecord(patent, payload)
+        page.pending -= 1
+        if page.pending == 0:
+            yield from self._next(page.offset, page.total, page.hits)
 
     def _skip(self, response: Response) -> Iterator[Any]:
         """After a failed page, go on with the next one when the total is known from an earlier page."""

@@ -25,7 +25,8 @@ from crawlers.parsers.epo_ops import (
     parse_search,
     parse_throttling,
 )
-from vrscope.records import Patent
+from crawlers.parsers.epo_ops_family import events_for, legal_status, parse_family, parse_legal
+from vrscope.records import LegalEvent, Patent
 
 CASES = Path(__file__).parent / "fixtures" / "epo_ops"
 MIRROR = FIXTURES / "epo_ops"
@@ -44,6 +45,8 @@ def run_case(case: Path) -> Any:
         return dataclasses.asdict(parse_search(body))
     if meta["parser"] == "claims":
         return parse_claims(body)
+    if meta["parser"] == "family":
+        return [p.model_dump(mode="json", exclude={"fetched_at"}) for p in parse_family(body)]
     patents = parse_exchange_documents(body, url=meta.get("url"))
     return [p.model_dump(mode="json", exclude={"fetched_at"}) for p in patents]
 
@@ -99,7 +102,7 @@ def _recordings(shared: Path) -> list[Path]:
 
 @pytest.mark.shared_data
 def test_every_recorded_response_parses(shared_data: Path) -> None:
-    counts = {"documents": 0, "dated": 0, "searches": 0, "claims": 0}
+    counts = {"documents": 0, "dated": 0, "searches": 0, "claims": 0, "families": 0, "events": 0}
     for path in _recordings(shared_data):
         body = path.read_bytes()
         if b"biblio-search" in body:
@@ -118,7 +121,16 @@ def test_every_recorded_response_parses(shared_data: Path) -> None:
             claims = parse_claims(body)
             assert claims and all(text for langs in claims.values() for text in langs.values()), path
             counts["claims"] += 1
+        if b"patent-family" in body:
+            members = parse_family(body)
+            assert members and all(m.publication_date for m in members), path
+            for member in members:
+                _check_patent(member)
+                assert all(e.code and e.code == e.code.strip() and e.date for e in member.legal_events), path
+            counts["families"] += 1
+            counts["events"] += sum(len(m.legal_events) for m in members)
     assert counts["dated"] >= 30 and counts["searches"] >= 4 and counts["claims"] >= 3, counts
+    assert counts["families"] >= 9 and counts["events"] >= 4 * 69, counts
 
 
 @pytest.mark.shared_data
@@ -142,8 +154,53 @@ def test_recorded_biblio_values(shared_data: Path) -> None:
     assert search.references[0] == SearchReference("HR", "P20251003", "T1", "77199274")
 
 
+@pytest.mark.shared_data
+def test_recorded_claims_family_and_legal_values(shared_data: Path) -> None:
+    examples = shared_data / EXAMPLES / "demo" / "examples"
+    claims = parse_claims((examples / "get_claims" / "response.xml").read_bytes())
+    assert list(claims) == ["EP2400812A1"] and list(claims["EP2400812A1"]) == ["en"]
+    assert claims["EP2400812A1"]["en"].startswith("1. A communication device (100) comprising:\na first")
+    family = parse_family((examples / "get_family" / "response.xml").read_bytes())
+    assert [m.id for m in family] == ["EP2400812A1", "EP2400812B1", "CA2744162A1", "US2012057518A1",
+                                      "US9648662B2"]
+    assert {m.family_id for m in family} == {"43088294"}
+    assert {m.priority_date for m in family} == {dt.date(2010, 6, 24)}
+    assert family[4].application_number == "US201113167395" and family[4].grant_date == dt.date(2017, 5, 9)
+    legal = parse_legal((examples / "get_legal" / "response.xml").read_bytes())
+    events = legal["EP2400812A1"]
+    assert list(legal) == ["EP2400812A1"] and len(events) == 69
+    assert events[0] == LegalEvent(date=dt.date(2011, 12, 28), code="AK",
+                                   description="DESIGNATED CONTRACTING STATES")
+    assert events[2] == LegalEvent(date=dt.date(2012, 7, 18), code="17P",
+                                   description="REQUEST FOR EXAMINATION FILED")
+    assert legal_status(events) == max((e for e in events), key=lambda e: e.date or dt.date.min).description
+    with_legal = (examples / "get_family_with_legal" / "response.xml").read_bytes()
+    # INPADOC files the US application's events under its A1; the B2 of the same application gets them
+    us_a1 = events_for("US2012057518A1", with_legal)
+    assert [e.code for e in us_a1] == ["AS", "STCF", "MAFP", "MAFP", "FEPP"]
+    assert events_for("US9648662B2", with_legal) == us_a1
+    assert [e.code for e in events_for("CA2744162A1", with_legal)] == ["FZDE"]
+    assert events_for("EP2400812A1", with_legal) == events
+    with_biblio = parse_family((examples / "get_family_with_biblio" / "response.xml").read_bytes())
+    assert all(m.titles and m.family_id == "43088294" for m in with_biblio)
+    assert with_biblio[0].titles["en"] == "BLUETOOTH NETWORKING"
+
+
+def test_family_members_and_legal_events_from_project_fixtures() -> None:
+    body = (CASES / "family_with_legal_siblings" / "input.xml").read_bytes()
+    assert events_for("US11725123B2", body) == events_for("US2022198765A1", body)
+    assert events_for("WO2022132001A1", body) == [] and events_for("EP1A1", body) == []
+    members = {p.id: p for p in parse_family((MIRROR / "family_CN116699999A.xml").read_bytes())}
+    assert set(members) == {"CN116699999A", "CN116699999B", "US2024402212A1"}
+    assert members["CN116699999B"].grant_date == dt.date(2024, 4, 12)
+    assert members["US2024402212A1"].priority_date == dt.date(2023, 5, 29)
+    (ep,) = parse_family((MIRROR / "legal_EP4254141A1.xml").read_bytes())
+    assert [(e.code, e.date) for e in ep.legal_events] == [
+        ("AK", dt.date(2023, 10, 4)), ("17P", dt.date(2024, 5, 8)), ("RBV", dt.date(2024, 6, 12))]
+
+
 # --- malformed bodies --------------------------------------------------------------------------
-@pytest.mark.parametrize("parser", [parse_search, parse_exchange_documents, parse_claims])
+@pytest.mark.parametrize("parser", [parse_search, parse_exchange_documents, parse_claims, parse_family])
 @pytest.mark.parametrize("body", [
     b"", b"   ", b'{"not": "xml"}', b"<html><body>Service unavailable</body></html>",
     (MIRROR / "search_all.xml").read_bytes()[:5000],
@@ -164,6 +221,16 @@ def test_parse_error_says_what_is_wrong() -> None:
         parse_search((MIRROR / "abstract_CN116699999A.xml").read_bytes())
     with pytest.raises(ParseError, match="not a fulltext response"):
         parse_claims((MIRROR / "search_all.xml").read_bytes())
+    with pytest.raises(ParseError, match="not a family or legal response"):
+        parse_legal((MIRROR / "search_all.xml").read_bytes())
+    family = (MIRROR / "family_CN116699999A.xml").read_bytes()
+    with pytest.raises(ParseError, match="without a DOCDB publication number"):
+        parse_family(family.replace(b"<country>US</country>", b"<country></country>"))
+    with pytest.raises(ParseError, match="legal event without a code"):
+        parse_family((MIRROR / "legal_EP4254141A1.xml").read_bytes().replace(b'code="17P "', b'code=" "'))
+    with pytest.raises(ParseError, match="without members"):
+        parse_family(b'<ops:world-patent-data xmlns:ops="http://ops.epo.org"><ops:patent-family/>'
+                     b"</ops:world-patent-data>")
     assert issubclass(ParseError, ValueError)
 
 

@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
+from scrapy import Request
+from scrapy.http import HtmlResponse, TextResponse
 
+from crawlers.items import CrawledRecord, CrawlState, DeadLetter
+from crawlers.mirror import FIXTURES
 from crawlers.parsers import std_samr
 from crawlers.parsers.errors import ParseError
+from crawlers.spiders.std_samr import GB, SEARCH, StdSamrSpider, query_url, search_url
+from tests.crawlers.mirror_crawl import crawl_mirror
 from vrscope.records import Level, StandardStatus
+from vrscope.settings import Settings
 
 EXAMPLES = Path("samples/standards/gb/examples_2018_2019")
+SR = FIXTURES / "std_samr"
+BASE = "https://std.samr.gov.cn"
 
 # file → (identifier, title, status word) as the page shows them
 DETAILS = {
@@ -93,3 +103,87 @@ def test_garbage_is_a_parse_error() -> None:
         std_samr.parse_search_json(b"<html>busy</html>", "u")
     with pytest.raises(ParseError):
         std_samr.parse_search(b"<html><body>busy</body></html>")
+
+
+@pytest.mark.shared_data
+def test_search_json_as_a_listing(shared_data: Path) -> None:
+    body = (shared_data / EXAMPLES / "jbt_13368_2018.json").read_bytes()
+    page = std_samr.parse_query_page(body, "u", "http://std.samr.gov.cn", 5)
+    assert (page.page, page.total, page.pages, len(page.hits)) == (1, 54871, 10975, 5)
+    first = page.hits[0]
+    assert first.record.id == "JB/T 13368-2018" and first.record.level is Level.INDUSTRY
+    assert first.url == "http://std.samr.gov.cn/hb/search/stdHBDetailed?id=6BC3AD94A1728ABCE05397BE0A0A5667"
+
+
+@pytest.mark.shared_data
+def test_search_pages_as_listings(shared_data: Path) -> None:
+    body = (shared_data / EXAMPLES / "gbt_20223.html").read_bytes()
+    page = std_samr.parse_search_listing(body, "http://std.samr.gov.cn/")
+    assert (page.page, page.pages, page.total, page.more) == (1, 16049, 160482, True)
+    plans = [h for h in page.hits if h.record.plan_number]
+    assert plans and all(h.url is None for h in plans)  # a plan is complete as listed
+    assert all(h.url and "Detailed?id=" in h.url for h in page.hits if not h.record.plan_number)
+
+
+# --- the project's fixtures ---------------------------------------------------------------------
+def test_query_page_fixture() -> None:
+    page = std_samr.parse_query_page((SR / "gbquery_xuni_xianshi_p1.json").read_bytes(), "u", BASE, 15)
+    assert [h.record.id for h in page.hits] == ["GB/T 38665.1-2020", "GB/T 38665.2-2020"]
+    # the <sacinfo> highlight tags are gone
+    assert page.hits[0].record.title_zh == "信息技术 手势交互系统 第1部分：通用技术要求"
+    assert page.hits[0].url == f"{BASE}/gb/search/gbDetailed?id=A7C0E1D2B3F4051627384950A1B2C3D4"
+    assert all(h.record.level is Level.NATIONAL for h in page.hits) and not page.more
+
+
+def test_plans_from_the_search_page() -> None:
+    page = std_samr.parse_search_listing((SR / "search_xuni_xianshi_p1.html").read_bytes(), BASE)
+    plans = {h.record.id: h.record for h in page.hits if h.url is None}
+    plan = plans["20240040-T-339"]
+    assert (plan.plan_number, plan.stage_name, plan.status) == ("20240040-T-339", "正在起草",
+                                                               StandardStatus.UNDER_DEVELOPMENT)
+    assert plan.committee == "TC547 全国电子显示器件标准化技术委员会"
+    assert plan.plan_date == dt.date(2024, 3, 25)
+    assert plan.adoption and plan.adoption.degree == "IDT"
+    assert plan.adoption.identifier == "IEC 63145-20-10:2019"
+    assert plans["20250517-T-469"].status is StandardStatus.DRAFT_FOR_COMMENT
+
+
+def test_detail_fixture() -> None:
+    got = std_samr.parse_detail((SR / "detail_gbt_38665_2_2020.html").read_bytes(), "u")
+    assert got.committee == "TC28 全国信息技术标准化技术委员会"
+    assert "青岛虚拟现实研究院有限公司" in got.drafting_orgs
+
+
+# --- spider callbacks, no network ---------------------------------------------------------------
+def test_callbacks(settings: Settings) -> None:
+    spider = StdSamrSpider(keywords="虚拟现实")
+    starts = list(spider.start_requests())
+    assert [r.url for r in starts] == [query_url(BASE, "虚拟现实"), search_url(BASE, "虚拟现实")]
+    assert [r.cb_kwargs["kind"] for r in starts] == [GB, SEARCH]
+    body = (SR / "gbquery_xuni_xianshi_p1.json").read_bytes()
+    gb = TextResponse(starts[0].url, body=body, request=starts[0])
+    out = list(spider.parse_search_page(gb, keyword="虚拟现实", page=1, kind=GB))
+    assert len([o for o in out if isinstance(o, Request)]) == 2
+    assert next(o for o in out if isinstance(o, CrawlState)).key == "gb:keyword:虚拟现实"
+    body = (SR / "search_xuni_xianshi_p1.html").read_bytes()
+    html = HtmlResponse(starts[1].url, body=body, request=starts[1])
+    out = list(spider.parse_search_page(html, keyword="虚拟现实", page=1, kind=SEARCH))
+    plans = [o.record for o in out if isinstance(o, CrawledRecord)]
+    assert sorted(p.id for p in plans) == ["20240040-T-339", "20250517-T-469"]
+    assert [o.url for o in out if isinstance(o, Request)] == [
+        f"{BASE}/gb/search/gbDetailed?id=A7C0E1D2B3F4051627384950A1B2C3D4"]
+    broken = list(spider.parse_search_page(TextResponse(starts[0].url, body=b"<html>busy</html>",
+                                                        request=starts[0]), keyword="x", page=1, kind=GB))
+    assert isinstance(broken[0], DeadLetter) and broken[0].url == starts[0].url and len(broken) == 1
+
+
+# --- a full crawl against the loopback mirror ----------------------------------------------------
+@pytest.mark.slow
+def test_crawl_the_mirror(tmp_path: Path) -> None:
+    got = crawl_mirror(tmp_path, "std_samr", runs=2)
+    assert sorted(got) == ["20240040-T-339", "20250517-T-469", "GB/T 38665.1-2020", "GB/T 38665.2-2020"]
+    assert got["GB/T 38665.1-2020"].committee == "TC28 全国信息技术标准化技术委员会"
+    detail = f"{BASE}/gb/search/gbDetailed?id=A7C0E1D2B3F4051627384950A1B2C3D4"
+    assert got["GB/T 38665.1-2020"].url == detail
+    plan = f"{BASE}/gb/search/gbPlanDetailed?id=FC2110746836D790E05397BE0A0A21CA"
+    assert got["20240040-T-339"].url == plan

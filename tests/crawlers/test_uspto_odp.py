@@ -18,6 +18,8 @@ from scrapy.exceptions import CloseSpider
 
 from crawlers.mirror import FIXTURES, Mirror
 from crawlers.parsers.uspto_odp import ParseError, cpc_symbol, parse_search
+from crawlers.parsers.uspto_odp_text import DocumentFiles, merge_text, parse_document_files
+from crawlers.parsers.uspto_xml import parse_document
 from crawlers.spiders.base import MissingCredentials
 from crawlers.spiders.uspto_odp import UsptoOdpSpider
 from vrscope.records import Patent
@@ -120,6 +122,50 @@ def test_every_recording_parses_or_is_refused_cleanly(shared_data: Path) -> None
     assert [p.id for p in parsed["test_post_search#0"]] == ["US2024156173A1"]  # 24 more not published yet
 
 
+FILES = "https://api.uspto.gov/api/v1/datasets/products/files/"
+
+
+@pytest.mark.shared_data
+def test_recorded_full_text_files(shared_data: Path) -> None:
+    examples = shared_data / "samples" / "patents" / "uspto-odp" / "demo" / "examples"
+    grant_file = FILES + "PTGRXML-SPLT/2023/ipg230509/17248024_11646472.xml"
+    pgpub_file = FILES + "APPXML-SPLT/2021/ipa210708/17248024_20210210819.xml"
+    for name in ("get_patent", "get_patent_associated_documents"):
+        files = parse_document_files((examples / name / "response.json").read_bytes())
+        assert files == {"17248024": DocumentFiles("17248024", grant_file, pgpub_file)}, name
+    grant = parse_search((examples / "get_patent" / "response.json").read_bytes()).patents[0]
+    assert files["17248024"].for_record(grant) == grant_file
+    search = (examples / "search_patents" / "response.json").read_bytes()
+    (files,) = parse_document_files(search).values()
+    pub = parse_search(search).patents[0]
+    assert files.grant is None and files.for_record(pub) == FILES + (
+        "APPXML-SPLT/2024/ipa241031/18597857_20240362478.xml")
+    with pytest.raises(ParseError, match="no application number"):  # no wrapper-level number there
+        parse_document_files((examples / "search_patents_download" / "response.json").read_bytes())
+
+
+def test_full_text_files_are_read_and_checked() -> None:
+    files = parse_document_files((HERE / "page_1.json").read_bytes())
+    grant, pub = parse_search((HERE / "page_1.json").read_bytes()).patents
+    assert files["17990001"].for_record(grant) == FILES + "PTGRXML-SPLT/2024/ipg240521/17990001_11990001.xml"
+    assert files["18120002"].for_record(pub) == FILES + "APPXML-SPLT/2024/ipa240201/18120002_20240040002.xml"
+    text = parse_document((HERE / "text_17990001_11990001.xml").read_bytes())
+    merged = merge_text(grant, text)
+    assert merged.titles == grant.titles and merged.cpc == grant.cpc  # the search record wins
+    assert merged.abstracts["en"].startswith("A pancake lens assembly")
+    assert merged.claims["en"].startswith("1. A pancake lens assembly")
+    with pytest.raises(ParseError, match="not US2024040002A1"):
+        merge_text(pub, text)
+    data = json.loads((HERE / "page_1.json").read_text("utf-8"))
+    data["patentFileWrapperDataBag"][0]["grantDocumentMetaData"]["fileLocationURI"] = "http://evil.test/x.xml"
+    with pytest.raises(ParseError, match="outside api.uspto.gov"):
+        parse_document_files(json.dumps(data))
+    for bad in (b"", b"[]", b'{"patentFileWrapperDataBag": [3]}', b'{"count": 0}',
+                b'{"applicationNumberText": "1", "grantDocumentMetaData": "x"}'):
+        with pytest.raises(ParseError):
+            parse_document_files(bad)
+
+
 # --- spider unit ---------------------------------------------------------------------------------
 def test_key_is_required_off_loopback(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VRSCOPE_USPTO_ODP_BASE_URL", "https://api.uspto.gov/api/v1/patent")
@@ -159,9 +205,17 @@ def test_crawl_pages_through_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
         first, _ = crawl(mirror, tmp_path)
         found, state, letters = stored(tmp_path)
         second, _ = crawl(mirror, tmp_path)
-        searches = [r for r in mirror.requests if r.startswith("GET " + SEARCH)]
+        mirror_requests = mirror.requests
+        searches = [r for r in mirror_requests if r.startswith("GET " + SEARCH)]
     assert set(found) == EXPECTED and state == "0" and letters == []
     assert first["vrscope/records/inserted"] == 4
+    # abstract and claims from the full-text files the first page's two wrappers name
+    assert found["US11990001B2"].abstracts["en"].startswith("A pancake lens assembly")
+    assert found["US11990001B2"].claims["en"].startswith("1. A pancake lens assembly")
+    assert found["US2024040002A1"].claims["en"].startswith("1. A virtual reality headset")
+    assert not found["USD1020005S"].claims
+    texts = [r for r in mirror_requests if "/datasets/products/files/" in r]
+    assert len(texts) == 4 and len(set(texts)) == 2  # each run: one per record that has a file
     assert second["vrscope/records/unchanged"] == 4 and "vrscope/records/inserted" not in second
     assert stored(tmp_path)[0] == found
     assert [r.split("offset=")[1] for r in searches] == ["0&limit=2", "2&limit=2", "4&limit=2"] * 2
@@ -199,3 +253,23 @@ def test_the_key_never_reaches_the_logs(tmp_path: Path) -> None:
         stats, output = crawl(mirror, tmp_path, secret, [sys.executable, "-c", LOGGED_RUN])
     assert stats["vrscope/records/inserted"] == 4 and "Crawled (200)" in output
     assert "odp-key-5d02aa" not in output
+
+
+@pytest.mark.slow
+def test_full_texts_can_be_switched_off_and_a_failed_one_keeps_the_record(tmp_path: Path) -> None:
+    with Mirror() as mirror:
+        stats, _ = crawl(mirror, tmp_path / "off", {"VRSCOPE_USPTO_ODP_FETCH_TEXT": "false"})
+        assert not [r for r in mirror.requests if "/datasets/" in r]
+    found, _, _ = stored(tmp_path / "off")
+    assert stats["vrscope/records/inserted"] == 4 and not any(p.claims for p in found.values())
+    fixtures = tmp_path / "fixtures"
+    folder = shutil.copytree(HERE, fixtures / "uspto_odp")
+    routes = json.loads((folder / "routes.json").read_text("utf-8"))
+    routes[-1].update(status=500, body="error_500.json")
+    (folder / "routes.json").write_text(json.dumps(routes), "utf-8")
+    with Mirror(fixtures) as mirror:
+        stats, _ = crawl(mirror, tmp_path / "data")
+    found, state, letters = stored(tmp_path / "data")
+    assert set(found) == EXPECTED and state == "0" and stats["vrscope/dead_letters"] == 1
+    assert found["US11990001B2"].claims and not found["US2024040002A1"].claims  # kept without its text
+    assert letters[0]["status"] == 500 and "18120002_20240040002.xml" in str(letters[0]["url"])

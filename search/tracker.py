@@ -1,0 +1,317 @@
+"""The standards tracker: counts by status, body, stage, committee, ICS; open drafts; changes; local drafters.
+
+Status and body are counted by the search engine (the ``status`` and ``jurisdiction`` facets, so both
+engines agree); committee, ICS, stage and level are not facets of the index, so they are counted from
+the store of record with pandas, under the same filters. Open drafts, changes and drafting
+organizations come from the store: the index keeps none of deadlines, change history or drafters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, Field
+
+from search.backend import FacetValue, SearchBackend, SearchQuery
+from search.players_local import district_of, in_qingdao
+from vrscope.changes import ChangeKind
+from vrscope.records import Labels, Party, StandardStatus, effective_labels
+from vrscope.store import Store
+
+IN_DEVELOPMENT = (StandardStatus.PLAN, StandardStatus.PREPARATORY, StandardStatus.COMMITTEE_DRAFT,
+                  StandardStatus.DRAFT_FOR_COMMENT, StandardStatus.UNDER_DEVELOPMENT, StandardStatus.APPROVAL)
+IN_FORCE = (StandardStatus.PUBLISHED, StandardStatus.TO_BE_IMPLEMENTED, StandardStatus.UNDER_REVIEW)
+ENDED = (StandardStatus.WITHDRAWN, StandardStatus.REPLACED)
+PHASES = {**dict.fromkeys(IN_DEVELOPMENT, "in_development"), **dict.fromkeys(IN_FORCE, "in_force"),
+          **dict.fromkeys(ENDED, "ended")}
+# JSON fields of a stored standard read into the tracker's frame (json_extract, so no record is parsed)
+_FIELDS = ("body", "level", "status", "stage_code", "stage_name", "committee", "ics", "title_zh", "title_en",
+           "published_date", "plan_date", "implemented_date", "comment_deadline", "drafting_orgs", "url")
+_LISTS = ("ics", "drafting_orgs")
+SUMMARY_METHOD = (
+    "status and body: facets of the search index (doc_type=standard); level, stage, committee and ICS: "
+    "the store of record under the same filters; phase: in development = plan … approval, "
+    "in force = published, to be implemented, under review, ended = withdrawn or replaced"
+)
+DRAFTER_METHOD = (
+    "drafting organizations (起草单位) of stored standards whose name contains 青岛/Qingdao or a Qingdao "
+    "district (the rule of the city players view); district = the first district the name gives"
+)
+
+
+class TrackerFilters(BaseModel):
+    """Filters of the tracker's summary: list values of one filter combine with OR, filters with AND."""
+
+    body: list[str] = Field(default_factory=list, description="issuing body (the index's jurisdiction)")
+    status: list[str] = Field(default_factory=list, description="normalized status")
+    techs: list[str] = Field(default_factory=list)
+    subtopics: list[str] = Field(default_factory=list)
+    forms: list[str] = Field(default_factory=list)
+    year_from: int | None = Field(None, ge=1800, le=2200)
+    year_to: int | None = Field(None, ge=1800, le=2200)
+    relevant_only: bool = False
+
+    def query(self, facets: list[str], size: int) -> SearchQuery:
+        """A count-only query over standards with these filters and the given facets."""
+        return SearchQuery(doc_type="standard", jurisdiction=self.body, status=self.status, techs=self.techs,
+                           subtopics=self.subtopics, forms=self.forms, year_from=self.year_from,
+                           year_to=self.year_to, relevant_only=self.relevant_only, facets=facets,
+                           facet_size=size, histogram=False, highlight=False, size=0)
+
+    @property
+    def by_labels(self) -> bool:
+        """Whether a label filter is set (the store must then read labels)."""
+        return bool(self.techs or self.subtopics or self.forms or self.relevant_only)
+
+
+class StandardsSummary(BaseModel):
+    """Standards and drafts counted several ways."""
+
+    total: int = Field(description="matching standards in the store of record")
+    indexed: int = Field(description="matching standards in the search index")
+    in_development: int = Field(description="plans and drafts: plan, preparatory … approval")
+    by_phase: list[FacetValue]
+    by_status: list[FacetValue]
+    by_body: list[FacetValue]
+    by_level: list[FacetValue]
+    by_stage: list[FacetValue]
+    by_committee: list[FacetValue]
+    by_ics: list[FacetValue]
+    method: str = SUMMARY_METHOD
+
+
+class OpenDraft(BaseModel):
+    """A draft open for comment."""
+
+    id: str
+    title: str
+    body: str | None = None
+    level: str | None = None
+    status: str | None = None
+    stage: str | None = None
+    committee: str | None = None
+    comment_deadline: dt.date
+    days_left: int
+    url: str | None = None
+
+
+class ChangeRow(BaseModel):
+    """A recorded change with the standard it happened to."""
+
+    doc_id: str
+    title: str
+    body: str | None = None
+    status: str | None = Field(None, description="the standard's status now")
+    kind: ChangeKind
+    old_value: str | None = None
+    new_value: str | None = None
+    effective_date: dt.date | None = None
+    observed_at: dt.datetime
+    source: str
+    url: str | None = None
+
+
+class DraftedStandard(BaseModel):
+    """A standard a local organization drafted."""
+
+    id: str
+    title: str
+    status: str | None = None
+    published_date: dt.date | None = None
+
+
+class Drafter(BaseModel):
+    """A local drafting organization and what it drafted."""
+
+    name: str
+    district: str | None = None
+    count: int
+    standards: list[DraftedStandard]
+
+
+class DraftersResult(BaseModel):
+    """Local (Qingdao) drafting organizations, most standards first."""
+
+    method: str = DRAFTER_METHOD
+    drafters: list[Drafter]
+
+
+def phase_of(status: str | None) -> str:
+    """in_development, in_force, ended, or unknown."""
+    try:
+        return PHASES[StandardStatus(status)] if status else "unknown"
+    except ValueError:
+        return "unknown"
+
+
+def _title(row: dict[str, Any]) -> str:
+    return str(row.get("title_zh") or row.get("title_en") or row["id"])
+
+
+def _stage(row: dict[str, Any]) -> str | None:
+    code, name = row.get("stage_code"), row.get("stage_name")
+    if code and name:
+        return f"{code} {name}"
+    return code or name or None
+
+
+def _year(row: dict[str, Any]) -> int | None:
+    # Same precedence as Standard.year.
+    for key in ("published_date", "plan_date", "implemented_date"):
+        if row.get(key):
+            return int(str(row[key])[:4])
+    return None
+
+
+def standard_rows(store: Store, where: str = "", args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """Stored standards as flat dicts of the tracker's fields, read with json_extract, optionally filtered."""
+    columns = ", ".join(f"json_extract(data, '$.{name}')" for name in _FIELDS)
+    sql = f"SELECT id, {columns} FROM documents WHERE doc_type='standard'"
+    if where:
+        sql += f" AND ({where})"
+    rows = []
+    for raw in store.conn.execute(sql + " ORDER BY id", tuple(args)):
+        row = dict(zip(("id", *_FIELDS), tuple(raw), strict=True))
+        for name in _LISTS:
+            row[name] = json.loads(row[name]) if row[name] else []
+        rows.append(row)
+    return rows
+
+
+def _labels(store: Store) -> dict[str, Labels]:
+    """Effective labels of every standard (model labels with corrections on top)."""
+    model = {r[0]: Labels.model_validate_json(r[1]) for r in store.conn.execute(
+        "SELECT l.doc_id, l.data FROM labels l JOIN documents d ON d.id = l.doc_id"
+        " WHERE d.doc_type='standard'")}
+    corrections = store.corrections()
+    out = {}
+    for doc_id in set(model) | set(corrections):
+        merged = effective_labels(model.get(doc_id), corrections.get(doc_id))
+        if merged is not None:
+            out[doc_id] = merged
+    return out
+
+
+def _passes(row: dict[str, Any], filters: TrackerFilters, labels: dict[str, Labels]) -> bool:
+    """Whether a stored standard passes the filters, as the index would apply them."""
+    if filters.body and row.get("body") not in filters.body:
+        return False
+    if filters.status and row.get("status") not in filters.status:
+        return False
+    year = _year(row)
+    if filters.year_from is not None and (year is None or year < filters.year_from):
+        return False
+    if filters.year_to is not None and (year is None or year > filters.year_to):
+        return False
+    if filters.by_labels:
+        found = labels.get(row["id"])
+        if found is None or (filters.relevant_only and not found.relevant):
+            return False
+        for wanted, have in ((filters.techs, found.techs), (filters.subtopics, found.subtopics),
+                             (filters.forms, found.forms)):
+            if wanted and not set(wanted) & set(have):
+                return False
+    return True
+
+
+def _counts(series: pd.Series, size: int) -> list[FacetValue]:
+    """Value counts, most frequent first, ties by value; blanks left out."""
+    values = series.dropna()
+    values = values[values.astype(str).str.strip() != ""]
+    if values.empty:
+        return []
+    counted = values.astype(str).value_counts().reset_index()
+    counted.columns = pd.Index(["value", "count"])
+    counted = counted.sort_values(["count", "value"], ascending=[False, True]).head(size)
+    return [FacetValue(value=str(v), count=int(n)) for v, n in counted.itertuples(index=False, name=None)]
+
+
+def ics_prefix(code: str, depth: int) -> str:
+    """An ICS code cut to its first ``depth`` levels: 35.240.99 → 35.240 at depth 2."""
+    return ".".join(code.strip().split(".")[:depth])
+
+
+def summary(backend: SearchBackend, store: Store, filters: TrackerFilters, size: int = 20,
+            ics_depth: int = 2) -> StandardsSummary:
+    """Standards and drafts by phase, status, body, level, stage, committee and ICS."""
+    result = backend.search(filters.query(["status", "jurisdiction"], size))
+    labels = _labels(store) if filters.by_labels else {}
+    rows = [r for r in standard_rows(store) if _passes(r, filters, labels)]
+    frame = pd.DataFrame(rows, columns=["id", *_FIELDS])
+    frame["stage"] = [_stage(r) for r in rows]
+    frame["phase"] = [phase_of(r.get("status")) for r in rows]
+    ics = frame[["id", "ics"]].explode("ics").dropna(subset=["ics"])
+    ics_values = ics["ics"].astype(str).map(lambda c: ics_prefix(c, ics_depth))
+    ics_counts = pd.DataFrame({"id": ics["id"], "ics": ics_values}).drop_duplicates()["ics"]
+    return StandardsSummary(
+        total=len(frame), indexed=result.total,
+        in_development=int((frame["phase"] == "in_development").sum()),
+        by_phase=_counts(frame["phase"], size),
+        by_status=result.facets.get("status", []), by_body=result.facets.get("jurisdiction", []),
+        by_level=_counts(frame["level"], size), by_stage=_counts(frame["stage"], size),
+        by_committee=_counts(frame["committee"], size), by_ics=_counts(ics_counts, size))
+
+
+def drafts_open(store: Store, as_of: dt.date, body: Iterable[str] = ()) -> list[OpenDraft]:
+    """Standards with a comment deadline on or after ``as_of``, not published or ended; soonest first."""
+    closed = [s.value for s in (*IN_FORCE, *ENDED)]
+    marks = ",".join("?" * len(closed))
+    rows = standard_rows(
+        store,
+        "json_extract(data, '$.comment_deadline') >= ? AND coalesce(json_extract(data, '$.status'), '')"
+        f" NOT IN ({marks})",
+        [as_of.isoformat(), *closed],
+    )
+    bodies = set(body)
+    out = []
+    for row in rows:
+        if bodies and row.get("body") not in bodies:
+            continue
+        deadline = dt.date.fromisoformat(str(row["comment_deadline"]))
+        out.append(OpenDraft(id=row["id"], title=_title(row), body=row.get("body"), level=row.get("level"),
+                             status=row.get("status"), stage=_stage(row), committee=row.get("committee"),
+                             comment_deadline=deadline, days_left=(deadline - as_of).days,
+                             url=row.get("url")))
+    out.sort(key=lambda d: (d.comment_deadline, d.id))
+    return out
+
+
+def changes(
+    store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None
+) -> list[ChangeRow]:
+    """Changes observed since a date (oldest first), each with its standard's title, body and status."""
+    found = store.changes_since(since, kinds)
+    ids = sorted({c.doc_id for c in found})
+    rows: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for row in standard_rows(store, f"id IN ({','.join('?' * len(chunk))})", chunk):
+            rows[row["id"]] = row
+    out = []
+    for change in found:
+        row = rows.get(change.doc_id, {"id": change.doc_id})
+        out.append(ChangeRow(**change.model_dump(), title=_title(row), body=row.get("body"),
+                             status=row.get("status"), url=row.get("url")))
+    return out
+
+
+def local_drafters(store: Store) -> DraftersResult:
+    """Qingdao drafting organizations and the standards they drafted (most standards first)."""
+    rows = standard_rows(store, "json_array_length(json_extract(data, '$.drafting_orgs')) > 0")
+    by_org: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        for org in dict.fromkeys(o.strip() for o in row["drafting_orgs"] if o and o.strip()):
+            if in_qingdao(Party(name=org)):
+                by_org.setdefault(org, []).append(row)
+    drafters = [
+        Drafter(name=org, district=district_of(org), count=len(drafted),
+                standards=[DraftedStandard(id=r["id"], title=_title(r), status=r.get("status"),
+                                           published_date=r.get("published_date")) for r in drafted])
+        for org, drafted in by_org.items()
+    ]
+    drafters.sort(key=lambda d: (-d.count, d.name))
+    return DraftersResult(drafters=drafters)

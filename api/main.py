@@ -5,13 +5,27 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 
 import dashboards
 from api import errors
 from api.deps import Resources
-from api.routes import analytics, documents, health, search, stats
+from api.limits import BodySizeLimit
+from api.routes import (
+    analytics,
+    corrections,
+    documents,
+    health,
+    search,
+    similar,
+    standards,
+    stats,
+    views,
+    watch,
+)
+from api.security import require_read_access
 from vrscope import __version__
 from vrscope.settings import Settings, get_settings
 
@@ -35,11 +49,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url="/docs",
         redoc_url=None,
         lifespan=lifespan,
+        dependencies=[Depends(require_read_access)],
     )
     app.state.settings = settings
     app.state.resources = Resources(settings)
     errors.install(app)
-    for module in (health, search, analytics, stats, documents):
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    if settings.cors_origins:  # added last, so outermost: even a 413 carries the CORS headers
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "PUT", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type"],
+        )
+    # similar before documents: /documents/{id:path} would otherwise swallow /documents/{id}/similar.
+    for module in (
+        health, search, analytics, stats, similar, documents, corrections, standards, watch, views
+    ):
         app.include_router(module.router)
     # Mounted last: the API routes above win, everything else is the dashboard.
     app.mount("/", StaticFiles(directory=dashboards.static_dir(), html=True), name="dashboard")

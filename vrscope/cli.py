@@ -14,7 +14,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from crawlers.sources import SOURCES
-from vrscope import cli_model
+from vrscope import cli_apikey, cli_model, cli_standards
 from vrscope.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -88,7 +88,16 @@ def crawl(
     ] = None,
     data_dir: DataDir = None,
 ) -> None:
-    """Crawl sources into the store of record (base URLs and credentials from settings)."""
+    """Crawl sources into the store of record (base URLs and credentials from settings).
+
+    Each source's options are settings (environment or .env; every one is listed in the README).
+
+    epo_ops: VRSCOPE_EPO_OPS_QUERY (empty: queries built from the taxonomy), VRSCOPE_EPO_OPS_MAX_RESULTS.
+
+    epo_ops extra requests per hit (on by default): VRSCOPE_EPO_OPS_FETCH_CLAIMS, _FAMILY and _LEGAL.
+
+    Crawls are incremental: each source and query keeps how far it got, and a rerun resumes from there.
+    """
     from crawlers.run import crawl as run_crawl
 
     chosen = source or list(SOURCES)
@@ -161,6 +170,8 @@ def train(
 app.command("label")(cli_model.label)
 app.command("evaluate")(cli_model.evaluate)
 app.command("label-fix")(cli_model.label_fix)
+app.command("changes")(cli_standards.changes)
+app.add_typer(cli_apikey.app, name="apikey")
 
 
 @app.command()

@@ -39,11 +39,23 @@ class Settings(BaseSettings):
     epo_ops_key: SecretStr | None = Field(None, description="EPO OPS consumer key (OAuth2 client id).")
     epo_ops_secret: SecretStr | None = Field(None, description="EPO OPS consumer secret.")
     epo_ops_query: str = Field(
-        'cpc=G02B27/01 or cpc=G06T19/00 or ta="virtual reality"',
-        description="CQL query the EPO OPS spider searches.",
+        "",
+        description="CQL query the EPO OPS spider searches (without a pd clause: the spider adds the dates);"
+        " empty: the queries built from the taxonomy's CPC groups and English keywords.",
     )
     epo_ops_max_results: int = Field(
         100, description="Most search results the EPO OPS spider fetches per run."
+    )
+    epo_ops_fetch_claims: bool = Field(
+        True, description="Fetch the claims of every EPO OPS hit (one more request per publication)."
+    )
+    epo_ops_fetch_family: bool = Field(
+        True, description="Fetch the simple family of every EPO OPS hit (one request per family) and store"
+        " each member."
+    )
+    epo_ops_fetch_legal: bool = Field(
+        True, description="Fetch the INPADOC legal events of every EPO OPS hit (one more request per"
+        " publication)."
     )
     openstd_base_url: str = Field("https://openstd.samr.gov.cn", description="openstd.samr.gov.cn base URL.")
     openstd_keywords: list[str] = Field(
@@ -62,6 +74,31 @@ class Settings(BaseSettings):
         description="Keywords the hbba spider searches on hbba and dbba (JSON list in the environment).",
     )
     hbba_max_pages: int = Field(5, description="Most result pages per keyword and site the hbba spider reads")
+    ttbz_base_url: str = Field(
+        "https://www.ttbz.org.cn",
+        description="ttbz.org.cn (group standards and drafts for comment) base URL.",
+    )
+    std_samr_base_url: str = Field(
+        "https://std.samr.gov.cn", description="std.samr.gov.cn (national standards and plans) base URL."
+    )
+    iso_base_url: str = Field(
+        "https://www.iso.org", description="iso.org (catalogue search and pages) base URL."
+    )
+    iec_base_url: str = Field(
+        "https://webstore.iec.ch", description="webstore.iec.ch (IEC search and publication pages) base URL."
+    )
+    ieee_base_url: str = Field(
+        "https://standards.ieee.org", description="standards.ieee.org (IEEE SA search and pages) base URL."
+    )
+    itu_base_url: str = Field(
+        "https://www.itu.int", description="itu.int (ITU-T search and Recommendations) base URL."
+    )
+    threegpp_base_url: str = Field(
+        "https://www.3gpp.org", description="3gpp.org (specification database CSV export) base URL."
+    )
+    etsi_base_url: str = Field(
+        "https://www.etsi.org", description="etsi.org (work programme CSV export) base URL."
+    )
     relaton_base_urls: Annotated[list[str], NoDecode] = Field(
         default_factory=lambda: [
             f"https://raw.githubusercontent.com/relaton/relaton-data-{body}/main"
@@ -109,6 +146,10 @@ class Settings(BaseSettings):
     uspto_odp_page_size: int = Field(
         25, ge=1, le=100, description="Applications per USPTO ODP search request (limit, at most 100)."
     )
+    uspto_odp_fetch_text: bool = Field(
+        True, description="Fetch each USPTO ODP record's full-text XML (its grant's, else its pre-grant"
+        " publication's) for the abstract and claims (one more request per record)."
+    )
     patentsview_base_url: str = Field(
         "https://search.patentsview.org/api/v1",
         description="PatentsView PatentSearch API base URL (the patentsview spider reads <base>/patent/).",
@@ -149,7 +190,47 @@ class Settings(BaseSettings):
     api_port: int = Field(8000, description="Port the API and dashboard listen on.")
     max_page_size: int = Field(100, description="Largest page of search results the API returns.")
 
-    @field_validator("relaton_base_urls", mode="before")
+    scoreboard_min_local_filings: int = Field(
+        10, ge=0, description="Scoreboard: local (Qingdao) patent filings a sub-topic needs."
+    )
+    scoreboard_min_local_share: float = Field(
+        0.05, ge=0.0, le=1.0,
+        description="Scoreboard: local share of patents filed in China a sub-topic needs.",
+    )
+    scoreboard_min_growth: float = Field(
+        0.1,
+        description="Scoreboard: growth of local filings (recent 3 years / 3 before - 1) a sub-topic needs.",
+    )
+    scoreboard_min_standards: int = Field(
+        1, ge=0,
+        description="Scoreboard: standards led or co-drafted by a local organisation a sub-topic needs.",
+    )
+    scoreboard_on_track_min_met: int = Field(
+        2, ge=1, le=4, description="Scoreboard: thresholds met (of 4) for a sub-topic to be 'on track'."
+    )
+    scoreboard_target_min: int = Field(
+        3, ge=0, description="Scoreboard: the city's target, fewest breakthroughs."
+    )
+    scoreboard_target_max: int = Field(
+        5, ge=0, description="Scoreboard: the city's target, most breakthroughs."
+    )
+    gaps_min_world: int = Field(
+        3, ge=1,
+        description="Gap analysis: documents worldwide that make a sub-topic busy (white space test).",
+    )
+    api_read_requires_key: bool = Field(
+        False, description="Require an API key (read or write scope) for reads too; writes always need one."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins allowed to call the API from a browser (comma-separated or JSON list);"
+        " empty sends no CORS headers.",
+    )
+    max_request_bytes: int = Field(
+        1024 * 1024, ge=1, description="Largest request body the API accepts, in bytes (413 beyond)."
+    )
+
+    @field_validator("relaton_base_urls", "cors_origins", mode="before")
     @classmethod
     def _split_urls(cls, value: object) -> object:
         """One URL, a comma-separated list or a JSON list, as the environment gives it."""

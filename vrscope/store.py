@@ -13,6 +13,7 @@ from pathlib import Path
 
 from pydantic import TypeAdapter
 
+from vrscope import apikeys, watchlists
 from vrscope import changes as change_log
 from vrscope.records import Correction, Document, Labels, Patent, Standard, effective_labels
 from vrscope.store_batch import BATCH_SIZE, UpsertCounts, upsert_many
@@ -69,7 +70,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
     body_sha256 TEXT,
     at TEXT NOT NULL
 );
-""" + change_log.SCHEMA
+""" + change_log.SCHEMA + apikeys.SCHEMA + watchlists.SCHEMA
 
 
 def sha256_bytes(payload: bytes | str) -> str:
@@ -233,6 +234,11 @@ class Store:
         """The human correction of one document, if any."""
         row = self.conn.execute("SELECT data FROM corrections WHERE doc_id=?", (doc_id,)).fetchone()
         return Correction.model_validate_json(row["data"]) if row else None
+
+    def drop_correction(self, doc_id: str) -> bool:
+        """Remove a document's human correction (the model's labels apply again); False if it had none."""
+        with self.transaction() as conn:
+            return conn.execute("DELETE FROM corrections WHERE doc_id=?", (doc_id,)).rowcount > 0
 
     def corrections(self) -> dict[str, Correction]:
         """Every human correction by document identifier."""

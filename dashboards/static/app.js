@@ -1,6 +1,6 @@
 // The vrscope dashboard: search, facets, results, pages, the per-year chart and the document view.
 
-import { drawChart, svgDownloadUrl } from "./chart.js";
+import { bindPngLink, drawChart, svgDownloadUrl } from "./chart.js";
 import { renderDocument } from "./docview.js";
 import { documentPath, el, renderSnippet } from "./dom.js";
 import { COLORS, TECHS, getLang, initialLang, label, setLang, t, translatePage } from "./i18n.js";
@@ -263,17 +263,31 @@ function renderPager(total) {
   $("pager").replaceChildren(...items);
 }
 
+/** The search and its filters in words, printed under a saved chart's title. */
+function filterSummary() {
+  const parts = state.q ? [`“${state.q}”`] : [];
+  for (const [facet, param] of FACETS) {
+    const values = state.filters[param].map((v) => label(LABEL_KIND[facet], v));
+    if (values.length) parts.push(`${t(`facet_${facet}`)}: ${values.join(", ")}`);
+  }
+  if (state.year_from || state.year_to) parts.push(`${t("years")}: ${state.year_from || "…"}–${state.year_to || "…"}`);
+  if (state.relevant_only) parts.push(t("relevantOnly"));
+  return parts.join(" · ");
+}
+
 function renderChart(histogram) {
-  const chart = drawChart(histogram);
+  const chart = drawChart(histogram, { subtitle: filterSummary() });
   const link = $("save-svg");
   if (!chart) {
     $("chart").replaceChildren(el("p", { class: "muted" }, t("noChart")));
     link.hidden = true;
+    $("save-png").hidden = true;
     return;
   }
   $("chart").replaceChildren(chart);
   link.href = svgDownloadUrl(chart);
   link.hidden = false;
+  bindPngLink($("save-png"), chart).hidden = false;
 }
 
 function renderStats() {

@@ -1,7 +1,7 @@
 // The document view: a record's fields, its labels (human correction marked) and where it came from.
 
-import { el, safeUrl } from "./dom.js";
-import { COLORS, getLang, label, t } from "./i18n.js";
+import { documentPath, el, safeUrl } from "./dom.js";
+import { COLORS, TECHS, getLang, label, t } from "./i18n.js";
 
 const FIELDS = {
   id: ["Identifier", "编号"],
@@ -151,6 +151,108 @@ function provenanceSection(doc) {
   ];
 }
 
+const KEY_STORE = "vrscope.apiKey";
+const FORMS = ["vr", "ar", "mr"];
+
+function storedKey() {
+  try {
+    return sessionStorage.getItem(KEY_STORE) || "";
+  } catch {
+    return "";
+  }
+}
+
+function checkboxes(name, values, chosen, kind) {
+  return el("span", { class: "choices" }, values.map((v) => el("label", {},
+    el("input", { type: "checkbox", name, value: v, checked: chosen.has(v) }), ` ${label(kind, v)} `)));
+}
+
+/** Send a correction (PUT) or drop it (DELETE); the answer's message, or an Error with the API's words. */
+async function sendCorrection(id, method, key, body) {
+  const response = await fetch(`${documentPath(id)}/correction`, {
+    method,
+    headers: { Accept: "application/json", "Content-Type": "application/json", "X-API-Key": key },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const detail = answer.message || (typeof answer.detail === "string" ? answer.detail : "")
+      || `${response.status} ${response.statusText}`;
+    throw new Error(response.status === 401 || response.status === 403 ? `${t("keyRejected")} ${detail}` : detail);
+  }
+  return answer;
+}
+
+/** A form to correct the labels (needs an API key with the write scope, kept in sessionStorage). */
+function correctionSection(doc) {
+  const labels = doc.labels || {};
+  const correction = doc.correction || {};
+  const status = el("p", { class: "muted", role: "status" });
+  const relevant = el("select", { name: "relevant" },
+    el("option", { value: "true", selected: labels.relevant !== false }, t("yes")),
+    el("option", { value: "false", selected: labels.relevant === false }, t("no")));
+  const subtopics = el("input", { type: "text", name: "subtopics", value: (correction.subtopics || []).join(", ") });
+  const note = el("textarea", { name: "note", rows: 2 }, correction.note || "");
+  const key = el("input", { type: "password", name: "apikey", autocomplete: "off", value: storedKey() });
+  const form = el("form", { class: "correction" },
+    el("p", { class: "muted" }, t("correctHint")),
+    el("label", {}, `${t("correctRelevant")} `, relevant),
+    el("p", {}, el("b", {}, `${name("techs")}: `),
+      checkboxes("techs", TECHS, new Set(Object.keys(labels.techs || {})), "tech")),
+    el("p", {}, el("b", {}, `${name("forms")}: `),
+      checkboxes("forms", FORMS, new Set(Object.keys(labels.forms || {}).map((f) => f.toLowerCase())), "form")),
+    el("label", {}, `${t("correctSubtopics")} `, subtopics),
+    el("label", {}, `${t("correctNote")} `, note),
+    el("label", {}, `${t("apiKey")} `, key, el("small", { class: "muted" }, ` ${t("apiKeyHint")}`)),
+    el("p", {}, el("button", { type: "submit" }, t("saveCorrection")), " ",
+      doc.correction ? el("button", { type: "button", value: "delete" }, t("removeCorrection")) : ""),
+    status);
+
+  async function submit(method) {
+    const secret = key.value.trim();
+    if (!secret) {
+      status.className = "error";
+      status.textContent = t("keyNeeded");
+      return;
+    }
+    const checked = (field) => [...form.querySelectorAll(`input[name="${field}"]:checked`)].map((i) => i.value);
+    const subs = subtopics.value.split(/[,\s]+/).filter(Boolean);
+    const body = method === "DELETE" ? null : {
+      relevant: relevant.value === "true", techs: checked("techs"), forms: checked("forms"),
+      subtopics: subs.length ? subs : null, note: note.value.trim() || null,
+    };
+    try {
+      await sendCorrection(doc.id, method, secret, body);
+      try {
+        sessionStorage.setItem(KEY_STORE, secret);
+      } catch { /* private mode: the key is simply not remembered */ }
+      const fresh = await fetch(documentPath(doc.id), { headers: { Accept: "application/json" } });
+      const host = form.closest("#doc-body");
+      if (fresh.ok && host) {
+        host.replaceChildren(renderDocument(await fresh.json()));
+        const saved = host.querySelector("form.correction [role=status]");
+        if (saved) saved.textContent = t(method === "DELETE" ? "correctionRemoved" : "correctionSaved");
+      } else {
+        status.className = "muted";
+        status.textContent = t(method === "DELETE" ? "correctionRemoved" : "correctionSaved");
+      }
+    } catch (error) {
+      status.className = "error";
+      status.textContent = error.message;
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit("PUT");
+  });
+  form.addEventListener("click", (event) => {
+    if (event.target instanceof HTMLButtonElement && event.target.value === "delete") submit("DELETE");
+  });
+  return [el("details", { class: "correct", open: Boolean(doc.correction) || null },
+    el("summary", {}, t("correctTitle")), form)];
+}
+
 /** The whole document view as a fragment for the dialog body. */
 export function renderDocument(doc) {
   const record = doc.record;
@@ -173,6 +275,7 @@ export function renderDocument(doc) {
     table(rows),
     ...texts(record),
     ...labelsSection(doc),
+    ...correctionSection(doc),
     ...provenanceSection(doc),
   );
   return fragment;

@@ -1,10 +1,15 @@
 // The analytic views: trends with growth rates, the forms × technologies matrix, top players; each exportable.
 
-import { drawLines, svgDownloadUrl } from "./chart.js";
+import { drawLines, saveLinks } from "./chart.js";
 import { el } from "./dom.js";
 import { COLORS, label, t } from "./i18n.js";
+import { trackerView } from "./tracker.js";
+import { watchView } from "./watch.js";
+import { emergingView } from "./emerging.js";
+import { scoreboardView } from "./scoreboard.js";
+import { gapsView } from "./gaps.js";
 
-export const VIEWS = ["search", "trends", "matrix", "players"];
+export const VIEWS = ["search", "trends", "matrix", "players", "tracker", "watch", "emerging", "scoreboard", "gaps"];
 export const DIMENSIONS = ["tech", "subtopic", "form", "jurisdiction"];
 export const SCOPES = ["world", "cn", "city"];
 const EXPORTS = ["csv", "xlsx", "jsonl"];
@@ -52,7 +57,7 @@ async function trendsView(ctx) {
     el("div", { class: "panel-head" },
       el("h2", {}, t("trendsTitle")),
       picker("dimension", DIMENSIONS, dim, (d) => t(`dim_${d}`), (d) => ctx.setOption("dimension", d)),
-      chart ? el("a", { href: svgDownloadUrl(chart), download: "vrscope-trends.svg" }, t("saveSvg")) : null),
+      chart ? saveLinks(chart, "vrscope-trends") : null),
     chart ? el("div", { class: "chart" }, chart) : el("p", { class: "muted" }, t("noChart")),
     el("table", { class: "view-table" },
       el("thead", {}, el("tr", {}, [t(`dim_${dim}`), t("total"), t("share"), `${t("cagr")} (${windowText})`,
@@ -115,7 +120,8 @@ async function playersView(ctx) {
   ];
 }
 
-const RENDER = { trends: trendsView, matrix: matrixView, players: playersView };
+const RENDER = { trends: trendsView, matrix: matrixView, players: playersView, tracker: trackerView, watch: watchView,
+  emerging: emergingView, scoreboard: scoreboardView, gaps: gapsView };
 
 /**
  * Draw one view into container. ctx: {params (filters as URLSearchParams), options {dimension, scope},

@@ -9,7 +9,8 @@ from fastapi.testclient import TestClient
 
 import dashboards
 
-ASSETS = ["app.js", "app.css", "i18n.js", "chart.js", "docview.js", "dom.js", "views.js"]
+ASSETS = ["app.js", "app.css", "i18n.js", "chart.js", "docview.js", "dom.js", "views.js", "tracker.js",
+          "watch.js", "emerging.js", "scoreboard.js", "gaps.js", "bars.js"]
 
 
 def test_root_serves_the_page(client: TestClient) -> None:

@@ -1,8 +1,10 @@
 """How far an EPO OPS crawl of one query got, as kept in the store's crawl_state (pure, JSON in and out).
 
 A pass fetches every publication of a query from the day after the last one fully fetched (``until``)
-on. OPS serves at most 2,000 hits per query, so a pass is a list of publication-date slices; a slice
-with more hits is replaced by its two halves. ``done`` is the last hit (Range end) fetched in the
+on, less an overlap of a few days (``overlap_days``) that catches publications OPS loaded late (the
+store's idempotent upsert keeps them from being duplicated). OPS serves at most 2,000 hits per
+query, so a pass is a list of publication-date slices; a slice with more hits is replaced by its two
+halves. ``done`` is the last hit (Range end) fetched in the
 first slice, so a killed run resumes at the next page. When the last slice is done, ``until`` becomes
 the pass's end date and the next run asks only for later publications.
 """
@@ -62,11 +64,14 @@ def dump_progress(progress: Progress) -> str:
                       sort_keys=True)
 
 
-def start_pass(progress: Progress, today: dt.date) -> Progress:
-    """The pass to run now: the unfinished one, or a new one for publications after ``until``."""
+def start_pass(progress: Progress, today: dt.date, overlap_days: int = 0) -> Progress:
+    """The pass to run now: the unfinished one, or a new one for publications after ``until``.
+
+    A new pass starts ``overlap_days`` before the day after ``until``.
+    """
     if progress.slices:
         return progress
-    start = progress.until + dt.timedelta(days=1) if progress.until else None
+    start = progress.until + dt.timedelta(days=1 - max(overlap_days, 0)) if progress.until else None
     return Progress(progress.until, today, ((start, None),), 0)
 
 

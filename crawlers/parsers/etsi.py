@@ -16,7 +16,7 @@ from crawlers.parsers.cn_std import normalize_id
 from crawlers.parsers.errors import ParseError
 from crawlers.parsers.intl_std import plain
 from crawlers.parsers.listing import Hit, Listing, make_standard
-from vrscope.records import Level, StandardStatus
+from vrscope.records import Level, Standard, StandardStatus
 
 SOURCE = "etsi"
 COLUMNS = ("ETSI deliverable", "title", "Status", "Details link", "PDF link", "Scope", "Technical body",
@@ -28,6 +28,7 @@ STATUS_WORDS: dict[str, StandardStatus] = {
     "superseded": StandardStatus.REPLACED,
     "withdrawn": StandardStatus.WITHDRAWN,
 }
+_VERSION = re.compile(r"\s+V(\d+\.\d+\.\d+)(?:\s+\(\d{4}-\d{2}\))?$")
 _DELIVERABLE = re.compile(r"^ETSI\s+([A-Z]{2,3})\s+.*?(?:\s+V(\d+\.\d+\.\d+))?(?:\s+\((\d{4})-(\d{2})\))?$")
 
 
@@ -76,4 +77,26 @@ def parse_export(body: bytes, url: str, fetched_at: dt.datetime | None = None) -
             if match.group(3) and not approval else None,
         }
         hits.append(Hit(make_standard(data, url, fetched_at)))
+    link_versions([hit.record for hit in hits])
     return Listing(hits=hits, pages=1, total=len(hits))
+
+
+def _version(identifier: str) -> tuple[int, ...]:
+    found = _VERSION.search(identifier)
+    return tuple(int(n) for n in found.group(1).split(".")) if found else ()
+
+
+def link_versions(records: list[Standard]) -> None:
+    """Point each replaced version (Historical, Superseded) at the next version of the same deliverable
+    the export lists, and that one back at it, by their identifiers."""
+    by_deliverable: dict[str, list[Standard]] = {}
+    for record in records:
+        by_deliverable.setdefault(_VERSION.sub("", record.id).strip(), []).append(record)
+    for versions in by_deliverable.values():
+        ordered = sorted(versions, key=lambda r: _version(r.id))
+        for older, newer in zip(ordered, ordered[1:], strict=False):
+            if older.status is StandardStatus.REPLACED and _version(older.id) < _version(newer.id):
+                if newer.id not in older.replaced_by:
+                    older.replaced_by.append(newer.id)
+                if older.id not in newer.replaces:
+                    newer.replaces.append(older.id)

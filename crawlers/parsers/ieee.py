@@ -28,7 +28,7 @@ _BARE_STANDARD = re.compile(r"^IEEE (?=\d)")
 
 def standard_id(designation: str) -> str:
     """The site's 'IEEE 3079-2020' in the catalogue's form 'IEEE Std 3079-2020'; projects stay 'IEEE P…'."""
-    return _BARE_STANDARD.sub("IEEE Std ", normalize_id(designation))
+    return _BARE_STANDARD.sub("IEEE Std ", normalize_id(designation) or designation.strip())
 
 
 def status_of(word: str | None, identifier: str) -> StandardStatus | None:

@@ -107,6 +107,31 @@ def _page_numbers(sel: Selector, url: str) -> tuple[int, int | None, int | None,
     return current or 1, pages, total, size
 
 
+_EDITION = re.compile(r"^(.+)-(\d{4})$")
+
+
+def edition_links(entries: list[ListEntry]) -> dict[str, tuple[list[str], list[str]]]:
+    """Identifier → (replaces, replaced_by) between editions of one number a result page lists together.
+
+    A page the site marks 被代替 (replaced) names no successor; the next edition of the same number on
+    the list (GB/T 1.1-2009 → GB/T 1.1-2020) is it. Editions not marked replaced are left unlinked.
+    """
+    numbers: dict[str, list[tuple[int, str]]] = {}
+    for entry in entries:
+        found = _EDITION.match(entry.identifier)
+        if found:
+            numbers.setdefault(found.group(1), []).append((int(found.group(2)), entry.identifier))
+    replaced = {e.identifier for e in entries if e.status is StandardStatus.REPLACED}
+    links: dict[str, tuple[list[str], list[str]]] = {}
+    for editions in numbers.values():
+        ordered = [identifier for _, identifier in sorted(set(editions))]
+        for older, newer in zip(ordered, ordered[1:], strict=False):
+            if older in replaced:
+                links.setdefault(older, ([], []))[1].append(newer)
+                links.setdefault(newer, ([], []))[0].append(older)
+    return links
+
+
 def parse_list(body: bytes, base_url: str, encoding: str | None = None) -> ListPage:
     """Read a ``std_list`` search-result page; detail URLs are resolved against ``base_url``."""
     sel = selector(body, encoding)

@@ -3,8 +3,14 @@
 An answer is ``{"error": false, "count": n, "total_hits": N, "patents": [...]}``; each patent gives
 ``patent_id`` (the grant number without country or kind: '11900001', 'D987654', 'RE49999'),
 ``wipo_kind``, ``patent_title``, ``patent_abstract``, ``patent_date`` and, when asked for in ``f``,
-``application``, ``assignees``, ``inventors``, ``cpc_current`` and ``ipcr`` lists. The next page is
-asked for with ``o.after`` = the last patent's sort value (``patent_id``), which ``last_id`` gives.
+``application``, ``assignees``, ``inventors``, ``cpc_current``, ``ipcr`` and ``foreign_priority``
+lists. The next page is asked for with ``o.after`` = the last patent's sort value (``patent_id``),
+which ``last_id`` gives; ``latest`` is the page's latest grant date (``patent_date``).
+
+Field names as in the PatentSearch API's endpoint dictionary (search.patentsview.org/docs, patent
+endpoint) and the rOpenSci ``patentsview`` client's field table (``data-raw/fieldsdf.csv``): nested
+fields are ``assignees.assignee_organization``, ``cpc_current.cpc_group_id``, ``ipcr.ipc_subgroup``,
+``foreign_priority.filing_date`` …
 """
 
 from __future__ import annotations
@@ -18,10 +24,18 @@ from pydantic import ValidationError
 
 from crawlers.parsers.errors import ParseError
 from crawlers.parsers.uspto_odp import cpc_symbol
-from crawlers.parsers.uspto_xml_fields import earliest, make_party, merge_parties, symbol, us_number
+from crawlers.parsers.uspto_xml_fields import (
+    cited_number,
+    earliest,
+    make_party,
+    merge_parties,
+    symbol,
+    us_number,
+)
 from vrscope.records import Party, Patent
 
-__all__ = ["FIELDS", "SOURCE", "ParseError", "PvPage", "parse_patents", "patent_from_json"]
+__all__ = ["CITATION_FIELDS", "FIELDS", "SOURCE", "ParseError", "PvCitations", "PvPage", "parse_citations",
+           "parse_patents", "patent_from_json"]
 
 SOURCE = "patentsview"
 PATENT_PAGE = "https://datatool.patentsview.org/#detail/patent/{}"
@@ -29,7 +43,10 @@ PATENT_PAGE = "https://datatool.patentsview.org/#detail/patent/{}"
 FIELDS = (
     "patent_id", "patent_type", "wipo_kind", "patent_title", "patent_abstract", "patent_date",
     "patent_earliest_application_date", "application", "assignees", "inventors", "cpc_current", "ipcr",
+    "foreign_priority",
 )
+# What the spider asks the us_patent_citation endpoint for: the US patents each patent cites.
+CITATION_FIELDS = ("patent_id", "citation_sequence", "citation_patent_id", "citation_wipo_kind")
 _TYPE_KIND = {"design": "S", "reissue": "E", "plant": "P2"}
 
 
@@ -41,6 +58,17 @@ class PvPage:
     count: int
     patents: list[Patent] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    last_id: str | None = None
+    latest: dt.date | None = None
+    ids: list[str] = field(default_factory=list)  # the patent_id of each record, in order
+
+
+@dataclass
+class PvCitations:
+    """A us_patent_citation answer: rows on it, the cited patents by citing patent_id, the last patent_id."""
+
+    count: int
+    by_patent: dict[str, list[str]] = field(default_factory=dict)
     last_id: str | None = None
 
 
@@ -109,6 +137,7 @@ def patent_from_json(raw: dict[str, Any], fetched_at: dt.datetime | None = None)
     kind = raw.get("wipo_kind") or _TYPE_KIND.get(str(raw.get("patent_type") or "").lower())
     applications = _list(raw.get("application"))
     filed = earliest(_date(a.get("filing_date")) for a in applications)
+    foreign = [_date(p.get("filing_date")) for p in _list(raw.get("foreign_priority"))]
     title = str(raw.get("patent_title") or "").strip()
     abstract = str(raw.get("patent_abstract") or "").strip()
     granted = _date(raw.get("patent_date"))
@@ -120,7 +149,7 @@ def patent_from_json(raw: dict[str, Any], fetched_at: dt.datetime | None = None)
             application_number=next((str(a["application_id"]) for a in applications
                                      if a.get("application_id")), None),
             application_date=filed,
-            priority_date=earliest([filed, _date(raw.get("patent_earliest_application_date"))]),
+            priority_date=earliest([filed, _date(raw.get("patent_earliest_application_date")), *foreign]),
             publication_date=granted, grant_date=granted,
             titles={"en": title} if title else {}, abstracts={"en": abstract} if abstract else {},
             applicants=_assignees(_list(raw.get("assignees"))),
@@ -154,7 +183,44 @@ def parse_patents(body: bytes | str, fetched_at: dt.datetime | None = None) -> P
         if raw.get("patent_id"):
             page.last_id = str(raw["patent_id"])
         try:
-            page.patents.append(patent_from_json(raw, fetched_at))
+            patent = patent_from_json(raw, fetched_at)
         except ParseError as error:
             page.errors.append(str(error))
+            continue
+        page.patents.append(patent)
+        page.ids.append(str(raw["patent_id"]))
+        if patent.grant_date and (page.latest is None or patent.grant_date > page.latest):
+            page.latest = patent.grant_date
     return page
+
+
+def _citation_order(row: dict[str, Any]) -> tuple[str, int]:
+    sequence = row.get("citation_sequence")
+    return str(row.get("patent_id") or ""), sequence if isinstance(sequence, int) else 0
+
+
+def parse_citations(body: bytes | str) -> PvCitations:
+    """A ``/patent/us_patent_citation/`` answer: each citing patent's cited US patents, in sequence."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ParseError(f"not JSON: {error}") from error
+    if not isinstance(data, dict):
+        raise ParseError(f"expected a JSON object, got {type(data).__name__}")
+    if data.get("error") is True:
+        raise ParseError(f"PatentSearch error: {data.get('reason') or data.get('message') or 'unknown'}")
+    lists = [v for k, v in data.items() if k.endswith("citations") and (isinstance(v, list) or v is None)]
+    if not lists:
+        raise ParseError(f"not a PatentSearch citation answer (keys: {sorted(data)[:6]})")
+    rows = _list(lists[0])
+    out = PvCitations(count=len(rows))
+    for row in sorted(rows, key=_citation_order):
+        citing, cited = str(row.get("patent_id") or ""), str(row.get("citation_patent_id") or "")
+        if not citing:
+            continue
+        out.last_id = citing
+        number = cited_number("US", cited, row.get("citation_wipo_kind")) if cited else None
+        found = out.by_patent.setdefault(citing, [])
+        if number and number not in found:
+            found.append(number)
+    return out

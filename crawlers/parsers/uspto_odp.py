@@ -1,6 +1,6 @@
 """USPTO Open Data Portal patent applications search: JSON answers into Patent records.
 
-The search answer (``GET /api/v1/patent/applications/search``) and the single-application answer
+The search answer (``POST``/``GET /api/v1/patent/applications/search``) and the single-application answer
 (``/applications/{number}``) carry ``count`` and ``patentFileWrapperDataBag``: one file wrapper per
 application with its ``applicationMetaData``. The download answer keeps the wrappers under
 ``patentdata``; the 2024 beta API gave flat metadata under ``patentBag``. All three are read.

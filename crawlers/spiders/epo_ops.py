@@ -54,6 +54,7 @@ from crawlers.parsers.epo_ops_state import (
     start_pass,
 )
 from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
+from crawlers.spiders.standards import SourceLimits
 from vrscope.ids import split_patent_number
 from vrscope.records import Patent
 from vrscope.store import Store, sha256_bytes
@@ -95,7 +96,7 @@ class _Doc:
     pending: int = 0
 
 
-class EpoOpsSpider(VrscopeSpider):
+class EpoOpsSpider(SourceLimits, VrscopeSpider):
     """Crawl EPO OPS published data for the configured (or taxonomy-built) CQL queries."""
 
     name = "epo_ops"
@@ -192,7 +193,8 @@ class EpoOpsSpider(VrscopeSpider):
         """The next search request from query ``index`` on, or None when the run is over."""
         if index >= len(self._queries):
             return None
-        progress = start_pass(self.progress(self._queries[index]), self._today)
+        progress = start_pass(self.progress(self._queries[index]), self._today,
+                              self.vr_settings.epo_ops_overlap_days)
         if progress.done or len(progress.slices) > 1 or progress.end != self._today:
             log.info("resuming %r at %s after hit %d", self._queries[index], progress.current, progress.done)
         return self._search_request(index, progress)

@@ -16,6 +16,7 @@ from crawlers.parsers import hbba as parser
 from crawlers.parsers.errors import ParseError
 from crawlers.parsers.htmltext import header_charset
 from crawlers.spiders.base import VrscopeSpider
+from crawlers.spiders.standards import SourceLimits
 
 PAGE_SIZE = 15
 # site name → the setting holding its base URL; industry standards on hbba, local ones on dbba
@@ -53,7 +54,7 @@ def query_form(keyword: str, page: int, size: int = PAGE_SIZE) -> dict[str, str]
             "status": ""}
 
 
-class HbbaSpider(VrscopeSpider):
+class HbbaSpider(SourceLimits, VrscopeSpider):
     """Industry (hbba) and local (dbba) standards filed with SAC: keyword search, then detail pages."""
 
     name = "hbba"

@@ -17,6 +17,7 @@ from crawlers.parsers import openstd as parser
 from crawlers.parsers.errors import ParseError
 from crawlers.parsers.htmltext import header_charset
 from crawlers.spiders.base import VrscopeSpider
+from crawlers.spiders.standards import SourceLimits
 from vrscope.ids import normalize_standard_id
 
 PAGE_SIZE = 10
@@ -67,7 +68,7 @@ def detail_url(base: str, identifier: str) -> str:
     return f"{base.rstrip('/')}/bzgk/std/newGbInfo?hcno={parser.hcno_for(identifier)}"
 
 
-class OpenstdSpider(VrscopeSpider):
+class OpenstdSpider(SourceLimits, VrscopeSpider):
     """National standards (GB, GB/T, GB/Z) from the public full-text system, newest first."""
 
     name = "openstd"
@@ -116,9 +117,10 @@ class OpenstdSpider(VrscopeSpider):
         except ParseError as error:
             yield self.dead_letter(response, f"ParseError: {error}")
             return
+        links = parser.edition_links(listing.entries)
         for entry in listing.entries:
             yield scrapy.Request(entry.url, callback=self.parse_detail_page, errback=self.errback,
-                                 cb_kwargs={"entry": entry})
+                                 cb_kwargs={"entry": entry, "links": links.get(entry.identifier)})
         yield CrawlState(self.source, f"keyword:{keyword}", json.dumps(
             {"page": listing.page, "pages": listing.pages, "total": listing.total,
              "entries": len(listing.entries), "url": response.url}, ensure_ascii=False))
@@ -126,8 +128,9 @@ class OpenstdSpider(VrscopeSpider):
             yield scrapy.Request(listing.next_url, callback=self.parse_list_page, errback=self.errback,
                                  cb_kwargs={"keyword": keyword, "page": page + 1})
 
-    def parse_detail_page(self, response: Response, entry: parser.ListEntry | None = None) -> Iterator[Any]:
-        """One standard; the list row fills dates the detail page leaves out."""
+    def parse_detail_page(self, response: Response, entry: parser.ListEntry | None = None,
+                          links: tuple[list[str], list[str]] | None = None) -> Iterator[Any]:
+        """One standard; the list row fills dates (and the list's editions the links) the page leaves out."""
         dead = self.check_status(response)
         if dead is not None:
             yield dead
@@ -144,4 +147,9 @@ class OpenstdSpider(VrscopeSpider):
                     if getattr(standard, field) is None and getattr(entry, field) is not None}
             if gaps:
                 standard = standard.model_copy(update=gaps)
+        if links is not None:
+            replaces, replaced_by = links
+            standard = standard.model_copy(update={
+                "replaces": list(dict.fromkeys(standard.replaces + replaces)),
+                "replaced_by": list(dict.fromkeys(standard.replaced_by + replaced_by))})
         yield self.record(standard, response)

@@ -1,12 +1,18 @@
 """PatentsView PatentSearch API: the patent endpoint with a JSON query, paged with a cursor.
 
 Each request is ``GET <base>/patent/?q=…&f=…&s=[{"patent_id":"asc"}]&o={"size":n,"after":"…"}``
-with the key in ``X-Api-Key``. Progress is kept per query (crawl-state key: the query): the last
-``patent_id`` stored, written after the records before it; empty once the result list was read, so
-the next run starts over. The API allows 45 requests a minute per key: the download delay is set
-from ``patentsview_rate_per_minute`` and not randomized below it. The legacy API
-(api.patentsview.org) answers 410 Gone: that is logged as a clear error, dead-lettered, and the
-spider closes.
+with the key in ``X-Api-Key``. Progress is kept per query (crawl-state key: the query; see
+``crawlers.parsers.patentsview_state``): the cursor (last ``patent_id`` stored) of the pass under
+way, written after the records before it, and the latest grant date of the last finished pass, so
+the next run asks only for patents granted from ``VRSCOPE_PATENTSVIEW_OVERLAP_DAYS`` before it on.
+The API allows 45 requests a minute per key: the download delay is set from
+``patentsview_rate_per_minute`` and not randomized below it; a 429 is retried after its Retry-After.
+Each page's records get the US patents they cite from ``<base>/patent/us_patent_citation/``
+(``VRSCOPE_PATENTSVIEW_FETCH_CITATIONS``; up to 1,000 rows a request, asked again from the last
+citing patent when an answer is full) before they are stored; a failed citation request is
+dead-lettered and the records are stored without (the rest of) their citations.
+The legacy API (api.patentsview.org) answers 410 Gone: that is logged as a clear error,
+dead-lettered, and the spider closes.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import json
 import logging
 import math
 from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
@@ -23,10 +30,21 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
 from scrapy.settings import BaseSettings
+from twisted.python.failure import Failure
 
 from crawlers.items import CrawledRecord, CrawlState
-from crawlers.parsers.patentsview import FIELDS, ParseError, parse_patents
+from crawlers.parsers.patentsview import CITATION_FIELDS, FIELDS, ParseError, parse_citations, parse_patents
+from crawlers.parsers.patentsview_state import (
+    PvProgress,
+    advance,
+    dump_progress,
+    load_progress,
+    query_for,
+    start_pass,
+)
 from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
+from crawlers.spiders.standards import SourceLimits
+from vrscope.records import Patent
 from vrscope.settings import Settings, get_settings
 from vrscope.store import Store, sha256_bytes
 
@@ -34,6 +52,7 @@ log = logging.getLogger(__name__)
 
 PV_MAX_PAGE = 1000
 SORT = json.dumps([{"patent_id": "asc"}], separators=(",", ":"))
+CITATION_SORT = json.dumps([{"patent_id": "asc"}, {"citation_sequence": "asc"}], separators=(",", ":"))
 NEW_API = "https://search.patentsview.org/api/v1"
 
 
@@ -45,6 +64,18 @@ def compact(value: Any) -> str:
 def delay_for(rate_per_minute: int) -> float:
     """Seconds between requests for a rate, rounded up to 10 ms: 45/min → 1.34 s."""
     return math.ceil(6000 / max(rate_per_minute, 1)) / 100
+
+
+@dataclass
+class _Batch:
+    """A page's records waiting for their citations; stored, then progress saved, once they are in."""
+
+    patents: list[Patent]
+    ids: list[str]
+    payload: str
+    progress: PvProgress
+    finished: bool
+    citations: dict[str, list[str]] = field(default_factory=dict)
 
 
 class PatentsViewArgs(BaseModel):
@@ -65,7 +96,7 @@ class PatentsViewArgs(BaseModel):
         return value
 
 
-class PatentsViewSpider(VrscopeSpider):
+class PatentsViewSpider(SourceLimits, VrscopeSpider):
     """Crawl PatentsView PatentSearch granted patents for the configured query."""
 
     name = "patentsview"
@@ -118,10 +149,10 @@ class PatentsViewSpider(VrscopeSpider):
             " loopback mirror"
         )
 
-    def resume_point(self) -> str | None:
-        """The last patent_id a previous, unfinished pass stored for this query (None = start over)."""
+    def progress(self) -> PvProgress:
+        """Where the last run of this query stopped."""
         with Store(self.vr_settings.db_path) as store:
-            return store.get_state(self.source, self.query) or None
+            return load_progress(store.get_state(self.source, self.query))
 
     # requests --------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
@@ -135,23 +166,24 @@ class PatentsViewSpider(VrscopeSpider):
         except ValueError as error:
             log.error("VRSCOPE_PATENTSVIEW_QUERY is not JSON: %s", error)
             raise CloseSpider("patentsview_bad_query") from error
-        after = self.resume_point()
-        if after:
-            log.info("resuming %s after patent %s", query, after)
-        yield self._request(after)
+        progress = start_pass(self.progress(), self.vr_settings.patentsview_overlap_days)
+        log.info("%s: granted from %s on, after patent %s", query, progress.since or "the start",
+                 progress.after or "none")
+        yield self._request(progress)
 
-    def _request(self, after: str | None) -> Request:
+    def _request(self, progress: PvProgress) -> Request:
         page_size = self.args.page_size or self.vr_settings.patentsview_page_size
         size = max(1, min(page_size, self.max_results - self._fetched))
         options: dict[str, Any] = {"size": size}
-        if after:
-            options["after"] = after
-        params = urlencode({"q": self.query, "f": compact(list(FIELDS)), "s": SORT, "o": compact(options)},
+        if progress.after:
+            options["after"] = progress.after
+        q = compact(query_for(json.loads(self.query), progress))
+        params = urlencode({"q": q, "f": compact(list(FIELDS)), "s": SORT, "o": compact(options)},
                            quote_via=quote)
         return Request(f"{self.base_url}/patent/?{params}",
                        headers={"X-Api-Key": self._key, "Accept": "application/json"},
                        callback=self.parse_page, errback=self.errback, dont_filter=True,
-                       meta={"after": after, "size": size})
+                       meta={"progress": progress, "size": size})
 
     # callbacks -------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
@@ -174,13 +206,70 @@ class PatentsViewSpider(VrscopeSpider):
             return
         for problem in page.errors:
             yield self.dead_letter(response, f"ParseError: {problem}")
-        payload = sha256_bytes(response.body)
-        for patent in page.patents:
-            yield CrawledRecord(patent, payload)
         self._fetched += page.count
-        if not page.count or page.last_id is None or page.count < response.meta["size"]:
-            yield CrawlState(self.source, self.query, "")  # the whole list was read: start over next run
+        finished = not page.count or page.last_id is None or page.count < response.meta["size"]
+        progress = advance(response.meta["progress"], page.last_id, page.latest, finished)
+        batch = _Batch(page.patents, page.ids, sha256_bytes(response.body), progress, finished)
+        if self.vr_settings.patentsview_fetch_citations and batch.ids:
+            yield self._citation_request(batch, None)
+        else:
+            yield from self._store(batch)
+
+    def _citation_request(self, batch: _Batch, start: tuple[str, str] | None) -> Request:
+        """Citations of the batch's patents; ``start`` = (``_gte``/``_gt``, patent_id) after a full answer."""
+        query: dict[str, Any] = {"patent_id": batch.ids}
+        if start is not None:
+            query = {"_and": [query, {start[0]: {"patent_id": start[1]}}]}
+        params = urlencode({"q": compact(query), "f": compact(list(CITATION_FIELDS)), "s": CITATION_SORT,
+                            "o": compact({"size": PV_MAX_PAGE})}, quote_via=quote)
+        return Request(f"{self.base_url}/patent/us_patent_citation/?{params}",
+                       headers={"X-Api-Key": self._key, "Accept": "application/json"},
+                       callback=self.parse_citations, errback=self.citations_failed, dont_filter=True,
+                       meta={"batch": batch})
+
+    def parse_citations(self, response: Response) -> Iterator[Any]:
+        """Add an answer's citations to the batch; ask for more while answers are full, then store it."""
+        batch: _Batch = response.meta["batch"]
+        if failed := self.check_status(response):
+            yield failed
+            yield from self._store(batch)
             return
-        yield CrawlState(self.source, self.query, page.last_id)
-        if self._fetched < self.max_results:
-            yield self._request(page.last_id)
+        try:
+            answer = parse_citations(response.body)
+        except ParseError as error:
+            yield self.dead_letter(response, f"ParseError: {error}")
+            yield from self._store(batch)
+            return
+        more: tuple[str, str] | None = None
+        if answer.count >= PV_MAX_PAGE and answer.last_id:
+            if len(answer.by_patent) > 1:  # the last patent's list may go on: ask for it again, whole
+                answer.by_patent.pop(answer.last_id)
+                more = ("_gte", answer.last_id)
+            else:  # one patent with more than a page of citations: keep the first page, go on after it
+                more = ("_gt", answer.last_id)
+        for citing, cited in answer.by_patent.items():
+            known = batch.citations.setdefault(citing, [])
+            known.extend(c for c in cited if c not in known)
+        if more is not None:
+            yield self._citation_request(batch, more)
+        else:
+            yield from self._store(batch)
+
+    def citations_failed(self, failure: Failure) -> Iterator[Any]:
+        """A network failure on a citation request: dead letter, store the records without them."""
+        yield from self.errback(failure)
+        request = getattr(failure, "request", None)
+        if request is not None and "batch" in request.meta:
+            yield from self._store(request.meta["batch"])
+
+    def _store(self, batch: _Batch) -> Iterator[Any]:
+        """Store the batch's records, save the cursor, ask for the next page."""
+        for patent, patent_id in zip(batch.patents, batch.ids, strict=True):
+            cited = batch.citations.get(patent_id)
+            record = patent.model_copy(update={"citations": cited}) if cited else patent
+            yield CrawledRecord(record, batch.payload)
+        yield CrawlState(self.source, self.query, dump_progress(batch.progress))
+        if batch.finished:
+            log.info("%s: fetched up to grants of %s", self.query, batch.progress.until)
+        elif self._fetched < self.max_results:
+            yield self._request(batch.progress)

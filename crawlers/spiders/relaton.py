@@ -2,6 +2,10 @@
 
 A base URL is a repository root laid out like GitHub raw files (``index-v1.yaml`` beside ``data/``),
 the URL of an index file itself, or a ``file://`` directory: one with no index is listed from disk.
+
+Incremental: each file's SHA-256 (and the server's ETag, if any) is kept in crawl state under
+``file:<origin>``. A re-run asks with ``If-None-Match`` and skips a 304, and skips a file whose bytes
+hash as before, so only new or changed files are parsed and stored again.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from crawlers.items import CrawlState
 from crawlers.parsers.errors import ParseError
 from crawlers.parsers.relaton import parse_index, parse_relaton
 from crawlers.spiders.base import VrscopeSpider
+from crawlers.spiders.standards import SourceLimits
+from vrscope.store import Store, sha256_bytes
 
 INDEX_FILE = "index-v1.yaml"
 _INDEX_SUFFIXES = (".yaml", ".yml", ".json")
@@ -63,6 +69,24 @@ def repository_label(base: str) -> str:
     return named[0] if named else "/".join(segments[-2:]) or "relaton"
 
 
+def file_key(origin: str) -> str:
+    """The crawl-state key of one file's last seen version."""
+    return f"file:{origin}"
+
+
+def seen_version(value: str | None) -> dict[str, str]:
+    """A file's stored version (``sha256``, maybe ``etag``); {} when never seen or unreadable."""
+    if not value:
+        return {}
+    try:
+        seen = json.loads(value)
+    except ValueError:
+        return {}
+    if not isinstance(seen, dict):
+        return {}
+    return {k: v for k, v in seen.items() if k in ("sha256", "etag") and isinstance(v, str)}
+
+
 def local_directory(base: str) -> Path | None:
     """The directory of a file:// base that has no index file, to be listed from disk; else None."""
     parts = urlsplit(base)
@@ -74,7 +98,7 @@ def local_directory(base: str) -> Path | None:
     return None
 
 
-class RelatonSpider(VrscopeSpider):
+class RelatonSpider(SourceLimits, VrscopeSpider):
     """Standards from Relaton YAML repositories (relaton-data-iso, -iec, -ieee, -itu-r, -etsi, -3gpp)."""
 
     name = "relaton"
@@ -84,6 +108,26 @@ class RelatonSpider(VrscopeSpider):
                  max_files: int | str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.params = RelatonParams.model_validate({"base_urls": base_urls, "max_files": max_files})
+        self._store: Store | None = None
+
+    def seen(self, origin: str) -> dict[str, str]:
+        """What the last crawl stored for one file (read from the store of record)."""
+        if self._store is None:
+            self._store = Store(self.vr_settings.db_path)
+        return seen_version(self._store.get_state(self.source, file_key(origin)))
+
+    def closed(self, reason: str) -> None:
+        """Close the store the file versions were read from."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def file_request(self, url: str, origin: str) -> scrapy.Request:
+        """A request for one file, conditional on the ETag the last crawl saw."""
+        etag = self.seen(origin).get("etag")
+        headers = {"If-None-Match": etag} if etag else None
+        return scrapy.Request(url, callback=self.parse_file, errback=self.errback, headers=headers,
+                              cb_kwargs={"origin": origin})
 
     @property
     def base_urls(self) -> list[str]:
@@ -106,9 +150,7 @@ class RelatonSpider(VrscopeSpider):
             files = sorted(p for p in folder.rglob("*") if p.suffix in {".yaml", ".yml"} and p.is_file())
             label = repository_label(base)
             for path in files[: self.params.max_files]:
-                origin = f"{label}/{path.relative_to(folder).as_posix()}"
-                yield scrapy.Request(path.as_uri(), callback=self.parse_file, errback=self.errback,
-                                     cb_kwargs={"origin": origin})
+                yield self.file_request(path.as_uri(), f"{label}/{path.relative_to(folder).as_posix()}")
 
     def parse_index_page(self, response: Response, base: str) -> Iterator[Any]:
         """Request every file the index lists (up to max_files) and record how many there were."""
@@ -124,16 +166,25 @@ class RelatonSpider(VrscopeSpider):
         root, label = repository_root(base), repository_label(base)
         chosen = files[: self.params.max_files]
         for path in chosen:
-            yield scrapy.Request(urljoin(root, path), callback=self.parse_file, errback=self.errback,
-                                 cb_kwargs={"origin": f"{label}/{path}"})
+            yield self.file_request(urljoin(root, path), f"{label}/{path}")
         yield CrawlState(self.source, f"index:{label}", json.dumps(
             {"files": len(files), "requested": len(chosen)}, ensure_ascii=False))
 
     def parse_file(self, response: Response, origin: str) -> Iterator[Any]:
-        """One Relaton YAML file → one standard."""
+        """One Relaton YAML file → one standard, unless it is the version the last crawl stored."""
+        stats = self.crawler.stats if hasattr(self, "crawler") else None
+        if response.status == 304:  # the ETag we sent still names the file
+            if stats:
+                stats.inc_value("vrscope/relaton/unchanged_files")
+            return
         dead = self.check_status(response)
         if dead is not None:
             yield dead
+            return
+        digest = sha256_bytes(response.body)
+        if self.seen(origin).get("sha256") == digest:
+            if stats:
+                stats.inc_value("vrscope/relaton/unchanged_files")
             return
         try:
             standard = parse_relaton(response.body, self.source, origin, dt.datetime.now(dt.UTC))
@@ -141,3 +192,8 @@ class RelatonSpider(VrscopeSpider):
             yield self.dead_letter(response, f"ParseError: {error}")
             return
         yield self.record(standard, response)
+        version = {"sha256": digest}
+        etag = response.headers.get("ETag")
+        if etag:
+            version["etag"] = etag.decode("latin-1")
+        yield CrawlState(self.source, file_key(origin), json.dumps(version))

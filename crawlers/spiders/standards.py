@@ -18,6 +18,7 @@ from typing import Any, ClassVar, TypeVar
 import scrapy
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 
 from crawlers.items import CrawledRecord, CrawlState, DeadLetter
 from crawlers.parsers.errors import ParseError
@@ -25,7 +26,7 @@ from crawlers.parsers.htmltext import header_charset
 from crawlers.parsers.listing import Hit, Listing, fill_gaps
 from crawlers.spiders.base import VrscopeSpider
 from vrscope.records import Standard
-from vrscope.settings import Settings
+from vrscope.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -51,7 +52,29 @@ class SearchParams(BaseModel):
         return value
 
 
-class StandardsSpider(VrscopeSpider):
+class SourceLimits:
+    """Mixin: the source's own concurrency limit (``source_concurrency``) over the crawl-wide one."""
+
+    source: ClassVar[str]
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        """Scrapy hook, called with the crawler's settings before they are frozen."""
+        super().update_settings(settings)  # type: ignore[misc]
+        given = settings.get("VRSCOPE_SETTINGS")
+        vr = given if isinstance(given, Settings) else get_settings()
+        limit = source_limit(vr, cls.source)
+        if limit is not None:
+            settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", limit, priority="spider")
+
+
+def source_limit(settings: Settings, source: str) -> int | None:
+    """The concurrency limit set for one source, if any (at least 1)."""
+    limit = settings.source_concurrency.get(source)
+    return None if limit is None else max(1, int(limit))
+
+
+class StandardsSpider(SourceLimits, VrscopeSpider):
     """Base for the standards sites: one search per keyword, paged, each hit's detail page read."""
 
     base_setting: ClassVar[str] = ""

@@ -38,6 +38,7 @@ from crawlers.items import CrawledRecord, CrawlState, DeadLetter
 from crawlers.parsers.uspto_xml import ParseError, iter_weekly, looks_weekly, parse_document
 from crawlers.spiders.base import VrscopeSpider
 from crawlers.spiders.epo_ops import ESPACENET
+from crawlers.spiders.standards import SourceLimits
 from vrscope.applicants import default_aliases
 from vrscope.records import Patent
 from vrscope.store import Store, sha256_bytes
@@ -93,7 +94,7 @@ def code_matches(codes: list[str], prefixes: list[str]) -> bool:
     return False
 
 
-class UsptoBulkSpider(VrscopeSpider):
+class UsptoBulkSpider(SourceLimits, VrscopeSpider):
     """Ingest USPTO weekly full-text XML files (grants ipg…, applications ipa…)."""
 
     name = "uspto_bulk"

@@ -1,24 +1,29 @@
-"""USPTO Open Data Portal: search patent applications and grants, page by page (offset/limit).
+"""USPTO Open Data Portal: search patent applications and grants incrementally, page by page.
+
+Each run sweeps the configured query once per date field (``VRSCOPE_USPTO_ODP_DATE_FIELDS``, by
+default the earliest pre-grant publication date and the grant date) with
+``POST <base>/applications/search`` and a JSON body: ``q``, ``rangeFilters`` (the field between the
+day ``VRSCOPE_USPTO_ODP_OVERLAP_DAYS`` before the last date fully fetched and today), ``sort`` by that
+field and ``pagination`` (offset/limit). Progress is kept per query and date field
+(``crawlers.parsers.uspto_odp_state``), written after the records before it, so a rerun asks only for
+later dates and a run cut short by ``max_results`` or killed resumes at its page. A record found by
+both sweeps in one run is stored once.
 
 Each record whose file wrapper names a full-text XML file (its grant's, else its pre-grant
 publication's) gets that file's abstract and claims (``VRSCOPE_USPTO_ODP_FETCH_TEXT``); a record is
-stored once, with its text, and a page counts as done when all its records are stored.
-
-Progress is kept per query (crawl-state key: the query): the offset of the next page, written after
-the records before it; ``0`` once the whole result list was read, so the next run starts over and
-picks up new publications while a run cut short by ``max_results`` resumes where it stopped. The
-offset advances by the hits a page gave, so a page that fails (after Scrapy's retries) is
-dead-lettered and the crawl goes on with the next one.
+stored once, with its text, and a page counts as done when all its records are stored. A page that
+fails (after Scrapy's retries) is dead-lettered with its window and offset, and the sweep goes on
+with the next one; a sweep with such a gap keeps its last date, so the next run tries it again.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, ClassVar
-from urllib.parse import quote, urlencode
 
 from pydantic import BaseModel, ConfigDict, Field
 from scrapy.exceptions import CloseSpider
@@ -27,9 +32,20 @@ from twisted.python.failure import Failure
 
 from crawlers.items import CrawledRecord, CrawlState
 from crawlers.parsers.uspto_odp import ParseError, parse_search
+from crawlers.parsers.uspto_odp_state import (
+    OdpProgress,
+    advance,
+    describe,
+    dump_progress,
+    load_progress,
+    search_body,
+    start_sweep,
+    state_key,
+)
 from crawlers.parsers.uspto_odp_text import DocumentFiles, merge_text, parse_document_files
 from crawlers.parsers.uspto_xml import parse_document
 from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
+from crawlers.spiders.standards import SourceLimits
 from vrscope.records import Patent
 from vrscope.settings import Settings
 from vrscope.store import Store, sha256_bytes
@@ -44,11 +60,10 @@ ODP_ORIGIN = "https://api.uspto.gov"
 class _Page:
     """A page whose records wait for their full texts; progress is saved once all are stored."""
 
-    offset: int
+    date_field: str
+    after: OdpProgress
     total: int
-    hits: int
     pending: int = 0
-    done: list[str] = field(default_factory=list)
 
 
 class UsptoOdpArgs(BaseModel):
@@ -57,11 +72,11 @@ class UsptoOdpArgs(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     query: str | None = Field(None, min_length=1, description="ODP search query; default from settings.")
-    max_results: int | None = Field(None, ge=1, description="Most hits this run.")
+    max_results: int | None = Field(None, ge=1, description="Most hits this run (all date fields together).")
     page_size: int | None = Field(None, ge=1, le=ODP_MAX_PAGE, description="Hits per search request (limit).")
 
 
-class UsptoOdpSpider(VrscopeSpider):
+class UsptoOdpSpider(SourceLimits, VrscopeSpider):
     """Crawl the USPTO ODP patent applications search for the configured query."""
 
     name = "uspto_odp"
@@ -73,7 +88,8 @@ class UsptoOdpSpider(VrscopeSpider):
         given = {"query": query, "max_results": max_results, "page_size": page_size}
         self.args = UsptoOdpArgs.model_validate(given)
         self._key = ""
-        self._run_limit = 0
+        self._asked = 0  # hits asked for so far this run (the limits of the search requests sent)
+        self._seen: set[str] = set()  # records stored (or on their way) this run
 
     # configuration ---------------------------------------------------------------------------
     @property
@@ -83,7 +99,7 @@ class UsptoOdpSpider(VrscopeSpider):
 
     @property
     def query(self) -> str:
-        """The query this run searches; also the crawl-state key."""
+        """The query this run searches."""
         return self.args.query or self.vr_settings.uspto_odp_query
 
     @property
@@ -103,66 +119,77 @@ class UsptoOdpSpider(VrscopeSpider):
             " data.uspto.gov, 'My API key'), or point VRSCOPE_USPTO_ODP_BASE_URL at the loopback mirror"
         )
 
-    def resume_point(self) -> int:
-        """The offset a previous, unfinished pass stored for this query (0 = start over)."""
+    def progress(self, date_field: str) -> OdpProgress:
+        """Where the last run of this query along ``date_field`` stopped."""
         with Store(self.vr_settings.db_path) as store:
-            value = store.get_state(self.source, self.query)
-        try:
-            return max(int(value or 0), 0)
-        except ValueError:
-            return 0
+            return load_progress(store.get_state(self.source, state_key(self.query, date_field)))
 
     # requests --------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[Any]:
-        """Ask for the first page after where the last run stopped."""
+        """Ask for the first page still to fetch of each date field's sweep."""
         try:
             self._key = self.api_key()
         except MissingCredentials as error:
             log.error("%s", error)
             raise CloseSpider("uspto_odp_missing_credentials") from error
-        offset = self.resume_point()
-        self._run_limit = offset + self.max_results
-        if offset:
-            log.info("resuming %r at offset %d", self.query, offset)
-        yield self._search_request(offset)
+        today = dt.datetime.now(dt.UTC).date()
+        for date_field in dict.fromkeys(self.vr_settings.uspto_odp_date_fields):
+            progress = start_sweep(self.progress(date_field), today, self.vr_settings.uspto_odp_overlap_days)
+            log.info("%s: %r from %s to %s, offset %d", date_field, self.query, progress.start or "the start",
+                     progress.end, progress.offset)
+            request = self._search_request(date_field, progress)
+            if request is not None:
+                yield request
 
-    def _search_request(self, offset: int) -> Request:
+    def _search_request(self, date_field: str, progress: OdpProgress) -> Request | None:
+        """The search request for the sweep's next page; None once this run's budget is spent."""
         page_size = self.args.page_size or self.vr_settings.uspto_odp_page_size
-        limit = max(1, min(page_size, self._run_limit - offset))
-        params = urlencode({"q": self.query, "offset": offset, "limit": limit}, quote_via=quote)
-        return Request(f"{self.base_url}/applications/search?{params}",
-                       headers={"X-API-KEY": self._key, "Accept": "application/json"},
+        limit = min(page_size, self.max_results - self._asked)
+        if limit <= 0:
+            return None
+        self._asked += limit
+        body = search_body(self.query, date_field, progress, limit)
+        return Request(f"{self.base_url}/applications/search", method="POST", body=json.dumps(body),
+                       headers={"X-API-KEY": self._key, "Accept": "application/json",
+                                "Content-Type": "application/json"},
                        callback=self.parse_page, errback=self.errback, dont_filter=True,
-                       meta={"offset": offset, "limit": limit})
+                       meta={"date_field": date_field, "progress": progress, "limit": limit, "body": body})
 
     # callbacks -------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Any]:
         """Store the page's records and save progress, then ask for the next page."""
-        offset: int = response.meta["offset"]
+        date_field: str = response.meta["date_field"]
+        progress: OdpProgress = response.meta["progress"]
+        where = describe(response.meta["body"])
         if response.status == 404:  # ODP answers 404 when nothing (more) matches the query
-            log.info("no hits for %r at offset %d", self.query, offset)
-            yield CrawlState(self.source, self.query, "0")
+            log.info("no (more) hits for %r: %s", self.query, where)
+            yield from self._next(_Page(date_field, advance(progress, 0, 0), 0))
             return
         failed = self.check_status(response)
         if failed:
-            yield failed
+            yield self.dead_letter(response, f"{failed.error} ({where})")
             yield from self._skip(response)
             return
         try:
             page = parse_search(response.body, fetched_at=dt.datetime.now(dt.UTC))
         except ParseError as error:
-            yield self.dead_letter(response, f"ParseError: {error}")
+            yield self.dead_letter(response, f"ParseError: {error} ({where})")
             yield from self._skip(response)
             return
         for problem in page.errors:
-            yield self.dead_letter(response, f"ParseError: {problem}")
+            yield self.dead_letter(response, f"ParseError: {problem} ({where})")
         if page.unpublished:
             log.debug("%d applications without a publication yet", len(page.unpublished))
         payload = sha256_bytes(response.body)
         files = self._files(response) if self.vr_settings.uspto_odp_fetch_text else {}
-        tracker = _Page(offset + page.hits, page.total, page.hits)
+        after = advance(progress, progress.offset + page.hits, page.total) if page.hits else advance(
+            progress, 0, 0)
+        tracker = _Page(date_field, after, page.total)
         waiting: list[tuple[Patent, str]] = []
         for patent in page.patents:
+            if patent.id in self._seen:  # found by the other date field's sweep in this run
+                continue
+            self._seen.add(patent.id)
             found = files.get(patent.application_number or "")
             uri = found.for_record(patent) if found else None
             if uri:
@@ -175,7 +202,7 @@ class UsptoOdpSpider(VrscopeSpider):
                           callback=self.parse_text, errback=self.text_failed, dont_filter=True,
                           meta={"patent": patent, "payload": payload, "page": tracker})
         if not waiting:
-            yield from self._next(tracker.offset, tracker.total, tracker.hits)
+            yield from self._next(tracker)
 
     def _files(self, response: Response) -> dict[str, DocumentFiles]:
         try:
@@ -216,21 +243,26 @@ class UsptoOdpSpider(VrscopeSpider):
         yield CrawledRecord(patent, payload)
         page.pending -= 1
         if page.pending == 0:
-            yield from self._next(page.offset, page.total, page.hits)
+            yield from self._next(page)
 
     def _skip(self, response: Response) -> Iterator[Any]:
-        """After a failed page, go on with the next one when the total is known from an earlier page."""
+        """After a failed page, go on with the next one when the total is known from an earlier page.
+
+        The first page failing ends this sweep for the run; its progress stays, so the next run retries.
+        """
         total = response.meta.get("total")
         if total is not None:
-            yield from self._next(response.meta["offset"] + response.meta["limit"], total, 1)
+            progress: OdpProgress = response.meta["progress"]
+            after = advance(progress, progress.offset + response.meta["limit"], total, skipped=True)
+            yield from self._next(_Page(response.meta["date_field"], after, total))
 
-    def _next(self, offset: int, total: int, hits: int) -> Iterator[Any]:
-        """Save progress; ask for the next page while hits remain and the run's budget lasts."""
-        if not hits or offset >= total:
-            yield CrawlState(self.source, self.query, "0")
+    def _next(self, page: _Page) -> Iterator[Any]:
+        """Save progress; ask for the sweep's next page while it lasts and the run's budget allows."""
+        yield CrawlState(self.source, state_key(self.query, page.date_field), dump_progress(page.after))
+        if not page.after.sweeping:
+            log.info("%s: %r fetched up to %s", page.date_field, self.query, page.after.until)
             return
-        yield CrawlState(self.source, self.query, str(offset))
-        if offset < self._run_limit:
-            request = self._search_request(offset)
-            request.meta["total"] = total
+        request = self._search_request(page.date_field, page.after)
+        if request is not None:
+            request.meta["total"] = page.total
             yield request

@@ -137,6 +137,9 @@ def test_the_next_pass_starts_after_the_last_date_fully_fetched() -> None:
     again = start_pass(Progress(until=D(2026, 11, 1)), TODAY)
     assert again.current == (D(2026, 11, 2), None) and again.end == TODAY
     assert advance(again, 0, 0) == Progress(until=TODAY)  # no hits (OPS answers 404): still done
+    overlapping = start_pass(Progress(until=D(2026, 11, 1)), TODAY, overlap_days=7)
+    assert overlapping.current == (D(2026, 10, 26), None) and overlapping.until == D(2026, 11, 1)
+    assert start_pass(Progress(), TODAY, overlap_days=7).current == (None, None)  # first pass: open
 
 
 def test_an_unfinished_pass_is_resumed_not_restarted() -> None:

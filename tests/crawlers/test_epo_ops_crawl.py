@@ -137,7 +137,7 @@ def _fixtures(tmp_path: Path, routes: list[dict[str, Any]]) -> Path:
 
 @pytest.mark.slow
 def test_crawl_stores_hits_with_claims_family_and_legal_then_only_what_is_new(tmp_path: Path) -> None:
-    newer = with_dates(QUERY, today() + dt.timedelta(days=1), None)
+    newer = with_dates(QUERY, today() - dt.timedelta(days=6), None)  # 7 days' overlap (default)
     fixtures = _fixtures(tmp_path, [{"query": {"q": newer}, "body": "search_new.xml"}])
     with Mirror(fixtures) as mirror:
         first, _ = crawl(mirror, tmp_path / "data")
@@ -174,7 +174,8 @@ def test_crawl_stores_hits_with_claims_family_and_legal_then_only_what_is_new(tm
     for kind in ("claims", "family", "legal"):
         made = [r for r in asked if r.endswith(f"/{kind}") or f"{REST}{kind}/" in r]
         assert len(made) == 6, (kind, made)  # one per hit, each family once
-    # The second run asks only for publications after the first one's end, and stores only the new one.
+    # The second run asks only for publications after the first one's end (less the overlap), and
+    # stores only the new one.
     assert searches(again) == [(newer, "1-25")]
     assert second["vrscope/records/inserted"] == 1 and "vrscope/records/unchanged" not in second
     now = patents(tmp_path / "data")
@@ -202,7 +203,7 @@ def test_an_unfinished_pass_resumes_where_it_stopped(tmp_path: Path) -> None:
         asked = searches(mirror.requests)
     assert first["vrscope/records/inserted"] == 6 and second["vrscope/records/inserted"] == 2
     assert not {"vrscope/records/inserted", "vrscope/records/unchanged"} & set(third)
-    newer = with_dates(QUERY, today() + dt.timedelta(days=1), None)
+    newer = with_dates(QUERY, today() - dt.timedelta(days=6), None)  # 7 days' overlap (default)
     assert asked == [(QUERY, "1-4"), (QUERY, "5-8"), (newer, "1-4")]
 
 

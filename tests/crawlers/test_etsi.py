@@ -27,15 +27,19 @@ def test_export() -> None:
         body.decode("utf-8")  # Windows-1252, as the export comes
     page = etsi.parse_export(body, "u")
     got = {h.record.id: h.record for h in page.hits}
-    assert sorted(got) == ["ETSI GR ARF 002 V1.1.1 (2019-08)", "ETSI GR ARF 002 V1.2.1 (2022-03)",
+    assert sorted(got) == ["ETSI GR ARF 002 V1.1.1 (2019-07)", "ETSI GR ARF 002 V1.2.1 (2022-03)",
                            "ETSI GS ARF 003 V1.1.1 (2020-03)", "ETSI GS ARF 004-1 V1.1.1 (2025-12)"]
     arch = got["ETSI GS ARF 003 V1.1.1 (2020-03)"]
     assert (arch.status, arch.doctype, arch.committee) == (StandardStatus.PUBLISHED, "GS", "ETSI ISG ARF")
     assert arch.abstract and arch.abstract.startswith("The present document specifies")
     assert arch.published_date == dt.date(2020, 3, 1) and arch.url and "WKI_ID=58001" in arch.url
-    old = got["ETSI GR ARF 002 V1.1.1 (2019-08)"]
+    old = got["ETSI GR ARF 002 V1.1.1 (2019-07)"]
     assert old.status is StandardStatus.REPLACED and old.status_raw == "Historical"
     assert old.abstract and "reality \u2013 an overview of 360\u00b0" in old.abstract
+    # the historical version points at the newer one the export lists, and back
+    assert old.replaced_by == ["ETSI GR ARF 002 V1.2.1 (2022-03)"]
+    assert got["ETSI GR ARF 002 V1.2.1 (2022-03)"].replaces == [old.id]
+    assert arch.replaces == arch.replaced_by == []
     pending = got["ETSI GS ARF 004-1 V1.1.1 (2025-12)"]
     assert (pending.status, pending.stage_name, pending.published_date) == (StandardStatus.APPROVAL,
                                                                             "GS approval", None)

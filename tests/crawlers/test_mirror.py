@@ -87,3 +87,32 @@ def test_delay_holds_the_answer_back(tmp_path: Path) -> None:
         assert _get(mirror.url + "/slow/late") == (200, b"late")
         assert time.monotonic() - started < 0.5
         assert mirror.hits("slow", "/late") == 2 and mirror.hits("slow", "/other") == 0
+
+
+def test_json_bodies_match_by_dotted_path(tmp_path: Path) -> None:
+    src = tmp_path / "api"
+    src.mkdir()
+    (src / "first.json").write_text('{"page": 1}')
+    (src / "second.json").write_text('{"page": 2}')
+    routes = [
+        {"method": "POST", "path": "/search", "json": {"pagination.offset": 0, "filters.0.name": "cpc"},
+         "body": "first.json"},
+        {"method": "POST", "path": "/search", "json": {"pagination.offset": 2}, "body": "second.json"},
+    ]
+    (src / "routes.json").write_text(json.dumps(routes))
+
+    with Mirror(tmp_path) as mirror:
+        def send(body: object) -> tuple[int, bytes]:
+            request = urllib.request.Request(mirror.url + "/api/search", data=json.dumps(body).encode(),
+                                             headers={"Content-Type": "application/json"}, method="POST")
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:
+                    return response.status, response.read()
+            except urllib.error.HTTPError as error:
+                return error.code, error.read()
+
+        assert send({"pagination": {"offset": 0}, "filters": [{"name": "cpc"}]}) == (200, b'{"page": 1}')
+        assert send({"pagination": {"offset": 2, "limit": 2}}) == (200, b'{"page": 2}')
+        assert send({"pagination": {"offset": 0}})[0] == 404  # filters.0.name missing
+        assert send({"pagination": {"offset": "2"}})[0] == 404  # JSON values compare with their types
+        assert len(mirror.bodies) == 4 and mirror.bodies[1].startswith('POST /api/search {"pagination"')

@@ -287,3 +287,28 @@ def test_broken_detail_pages_are_dead_lettered(tmp_path: Path) -> None:
         assert set(letters) == set(broken)
         assert letters[openstd.hcno_for("GB/T 38259-2019")]["status"] == 500
         assert str(letters[openstd.hcno_for("GB/T 44220-2024")]["error"]).startswith("ParseError")
+
+
+@pytest.mark.shared_data
+def test_replaced_editions_are_linked_to_the_next_edition_on_the_list(shared_data: Path) -> None:
+    page = shared_data / GB / "openstd.samr.gov.cn_bzgk_gb_std_list__p.p2=GB_T_201.1__20211214.html"
+    listing = openstd.parse_list(page.read_bytes(), "https://openstd.samr.gov.cn/bzgk/gb/std_list")
+    assert [(e.identifier, e.status_raw) for e in listing.entries] == [
+        ("GB/T 1.1-2000", "被代替"), ("GB/T 1.1-2009", "被代替"), ("GB/T 1.1-2020", "现行")]
+    assert openstd.edition_links(listing.entries) == {
+        "GB/T 1.1-2000": ([], ["GB/T 1.1-2009"]),
+        "GB/T 1.1-2009": (["GB/T 1.1-2000"], ["GB/T 1.1-2020"]),
+        "GB/T 1.1-2020": (["GB/T 1.1-2009"], []),
+    }
+    # The same editions a year later, marked 废止 (withdrawn) rather than replaced: nothing is inferred.
+    later = shared_data / GB / "openstd.samr.gov.cn_bzgk_gb_std_list__p.p2=GB_T_201.1__20241211.html"
+    assert openstd.edition_links(openstd.parse_list(later.read_bytes(), "u").entries) == {}
+
+
+def test_a_replaced_standards_detail_page_gets_the_links_from_its_list(settings: Settings) -> None:
+    spider = OpenstdSpider()
+    url = "https://openstd.samr.gov.cn/bzgk/std/newGbInfo?hcno=C12B417E132458B037089D80C311CAFF"
+    body = (FIXTURES / "openstd" / "detail_gbt_20528_1_2006.html").read_bytes()
+    response = HtmlResponse(url, body=body, request=Request(url))
+    [record] = spider.parse_detail_page(response, links=([], ["GB/T 20528.1-2024"]))
+    assert isinstance(record, CrawledRecord) and record.record.replaced_by == ["GB/T 20528.1-2024"]

@@ -21,10 +21,13 @@ import pytest
 from crawlers.mirror import FIXTURES, Mirror
 from crawlers.parsers.epo_ops_cql import build_queries
 from crawlers.parsers.epo_ops_state import Progress, load_progress
+from crawlers.parsers.uspto_odp_state import OdpProgress, state_key
+from crawlers.parsers.uspto_odp_state import load_progress as load_odp_progress
 from crawlers.parsers.uspto_xml import iter_weekly, parse_document
 from crawlers.spiders.epo_ops import ESPACENET
 from crawlers.spiders.uspto_bulk import STATE_EVERY
 from vrscope.records import Patent
+from vrscope.settings import Settings
 from vrscope.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -177,3 +180,43 @@ def test_epo_crawl_killed_mid_page_resumes_without_loss_or_duplicates(tmp_path: 
             assert found[doc_id].model_dump(exclude={"fetched_at"}) == doc.model_dump(exclude={"fetched_at"})
     assert stats["vrscope/records/unchanged"] == len(early.keys() & hits.keys())
     assert stats["vrscope/records/inserted"] == 8 - len(early)
+
+
+ODP_TEXT = "/api/v1/datasets/products/files/APPXML-SPLT/2024/ipa240201/18120002_20240040002.xml"
+ODP_FIELDS = ("applicationMetaData.earliestPublicationDate", "applicationMetaData.grantDate")
+
+
+@pytest.mark.slow
+def test_odp_crawl_killed_mid_page_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    folder = shutil.copytree(FIXTURES / "uspto_odp", fixtures / "uspto_odp")
+    routes = json.loads((folder / "routes.json").read_text("utf-8"))
+    slow = next(r for r in routes if r["path"] == ODP_TEXT)
+    routes.insert(0, {**slow, "delay": 30, "times": 1})  # the pre-grant publication's text, held back
+    (folder / "routes.json").write_text(json.dumps(routes), "utf-8")
+    query = str(Settings.model_fields["uspto_odp_query"].default)
+    data = tmp_path / "data"
+    db = data / "vrscope.sqlite3"
+    with Mirror(fixtures) as mirror:
+        env = _env(data, mirror)
+        _kill_when(_start("uspto_odp", env),
+                   lambda: mirror.hits("uspto_odp", ODP_TEXT) == 1 and _count(db) >= 2)
+        _intact(db)
+        with Store(db) as store:
+            early = {d.id: d for d in store.iter_documents()}
+            pub = load_odp_progress(store.get_state("uspto_odp", state_key(query, ODP_FIELDS[0])))
+            assert "US2024040002A1" not in early and pub == OdpProgress()  # its page was not finished
+        stats = _finish("uspto_odp", env)
+    _intact(db)
+    today = dt.datetime.now(dt.UTC).date()
+    with Store(db) as store:
+        found = {d.id: d for d in store.iter_documents() if isinstance(d, Patent)}
+        assert set(found) == {"US11990001B2", "US2024040002A1", "US2024120003A1", "USD1020005S"}
+        assert store.dead_letters() == []
+        for date_field in ODP_FIELDS:
+            progress = load_odp_progress(store.get_state("uspto_odp", state_key(query, date_field)))
+            assert progress == OdpProgress(until=today), date_field
+        for doc_id, doc in early.items():  # stored before the kill, stored again unchanged (or not at all)
+            assert found[doc_id].model_dump(exclude={"fetched_at"}) == doc.model_dump(exclude={"fetched_at"})
+    assert found["US2024040002A1"].claims  # its full text arrived after the restart
+    assert stats["vrscope/records/inserted"] == 4 - len(early)

@@ -4,13 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import shutil
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -18,12 +11,12 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 
 from crawlers.items import CrawledRecord, CrawlState, DeadLetter
-from crawlers.mirror import FIXTURES, Mirror
+from crawlers.mirror import FIXTURES
 from crawlers.parsers import ttbz
 from crawlers.parsers.errors import ParseError
 from crawlers.spiders.standards import SearchParams
 from crawlers.spiders.ttbz import TtbzSpider, search_url
-from tests.crawlers.mirror_crawl import crawl_mirror
+from tests.crawlers.mirror_crawl import copy_fixtures, crawl_mirror
 from vrscope.records import Level, Standard, StandardStatus
 from vrscope.settings import Settings
 from vrscope.store import Store
@@ -204,17 +197,10 @@ def test_crawl_the_mirror(tmp_path: Path) -> None:
     assert "青岛虚拟现实研究院有限公司" in gbk.drafting_orgs and gbk.source == "ttbz"
 
 
-# --- robustness, kill-and-resume and change tracking, as for the other spiders --------------------
-def _fixtures(tmp_path: Path) -> Path:
-    """A private copy of the ttbz mirror fixtures the test may change."""
-    root = tmp_path / "fixtures"
-    shutil.copytree(TT, root / "ttbz")
-    return root
-
-
+# --- robustness and change tracking (kill-and-resume: test_standards_crawls.py) ------------------
 @pytest.mark.slow
 def test_a_malformed_page_is_dead_lettered_and_the_crawl_goes_on(tmp_path: Path) -> None:
-    fixtures = _fixtures(tmp_path)
+    fixtures = copy_fixtures(tmp_path, "ttbz")
     (fixtures / "ttbz" / "detail_tqdvr_003_2023.html").write_bytes(b"<html><body>maintenance</body></html>")
     got = crawl_mirror(tmp_path / "data", "ttbz", fixtures=fixtures, dead_letters=1)
     assert sorted(got) == ["T/CVIA 112-2024", "T/QDVR 007-2025"]
@@ -225,45 +211,11 @@ def test_a_malformed_page_is_dead_lettered_and_the_crawl_goes_on(tmp_path: Path)
 
 
 @pytest.mark.slow
-def test_a_crawl_killed_mid_way_resumes_without_loss_or_duplicates(tmp_path: Path) -> None:
-    fixtures = _fixtures(tmp_path)
-    routes_file = fixtures / "ttbz" / "routes.json"
-    routes = json.loads(routes_file.read_text("utf-8"))
-    held = "/StandardManage/Detail/90003"
-    routes.insert(0, {"path": held, "body": "detail_tcvia_112_2024.html", "delay": 30, "times": 1})
-    routes_file.write_text(json.dumps(routes, ensure_ascii=False), "utf-8")
-    data = tmp_path / "data"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VRSCOPE_")}
-    with Mirror(fixtures) as mirror:
-        env.update(mirror.settings_overrides(), VRSCOPE_DATA_DIR=str(data), VRSCOPE_CRAWL_DELAY="0")
-        crawl = subprocess.Popen([sys.executable, "-m", "crawlers.run", "ttbz"], env=env, cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while mirror.hits("ttbz", held) < 1:  # the last page is in flight, held back by the mirror
-            assert crawl.poll() is None and time.monotonic() < deadline
-            time.sleep(0.05)
-        os.kill(crawl.pid, signal.SIGKILL)
-        crawl.wait(timeout=30)
-        again = subprocess.run([sys.executable, "-m", "crawlers.run", "ttbz"], env=env, cwd=ROOT,
-                               capture_output=True, text=True, timeout=180)
-        assert again.returncode == 0, again.stderr[-3000:]
-    db = data / "vrscope.sqlite3"
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        twice = "SELECT doc_id FROM provenance GROUP BY doc_id HAVING count(*) > 1"
-        assert conn.execute(twice).fetchall() == []
-    with Store(db) as store:
-        assert sorted(d.id for d in store.iter_documents("standard")) == [
-            "T/CVIA 112-2024", "T/QDVR 003-2023", "T/QDVR 007-2025"]
-        assert store.dead_letters() == []
-
-
-@pytest.mark.slow
 def test_a_draft_that_gets_published_is_recorded_as_a_change(tmp_path: Path) -> None:
     data = tmp_path / "data"
     crawl_mirror(data, "ttbz")
     later = dt.datetime.now(dt.UTC)
-    fixtures = _fixtures(tmp_path)
+    fixtures = copy_fixtures(tmp_path, "ttbz")
     page = fixtures / "ttbz" / "detail_tqdvr_007_2025.html"
     page.write_text(page.read_text("utf-8").replace("征求意见稿", "现行"), "utf-8")
     got = crawl_mirror(data, "ttbz", fixtures=fixtures)

@@ -203,3 +203,20 @@ def test_failures_become_dead_letters_and_the_crawl_goes_on(tmp_path: Path) -> N
     # The second run retries only the three failed files: three new dead letters, nothing else.
     assert again["vrscope/uspto_bulk/files_skipped"] == 2 and again["vrscope/dead_letters"] == 3
     assert "vrscope/records/inserted" not in again and truncated.is_file()
+
+
+@pytest.mark.slow
+def test_a_429_with_retry_after_is_waited_for(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    folder = shutil.copytree(FIXTURES / "uspto_bulk", fixtures / "uspto_bulk")
+    (folder / "busy.txt").write_text("Too Many Requests")
+    routes = json.loads((folder / "routes.json").read_text("utf-8"))
+    routes.insert(0, {"path": "/PTGRXML/2024/ipg240102.zip", "status": 429, "times": 1, "body": "busy.txt",
+                      "headers": {"Retry-After": "1"}})
+    (folder / "routes.json").write_text(json.dumps(routes), "utf-8")
+    with Mirror(fixtures) as mirror:
+        stats = crawl(tmp_path / "data", mirror)
+        zips = [r for r in mirror.requests if r.endswith("ipg240102.zip")]
+    assert set(stored(tmp_path / "data")) == VR and stats["vrscope/records/inserted"] == 7
+    assert len(zips) == 2 and letters(tmp_path / "data") == []  # waited, asked again, no dead letter
+    assert states(tmp_path / "data") == {GRANTS: "done", APPLICATIONS: "done"}

@@ -18,6 +18,16 @@ from scrapy.exceptions import CloseSpider
 
 from crawlers.mirror import FIXTURES, Mirror
 from crawlers.parsers.uspto_odp import ParseError, cpc_symbol, parse_search
+from crawlers.parsers.uspto_odp_state import (
+    OdpProgress,
+    advance,
+    describe,
+    dump_progress,
+    load_progress,
+    search_body,
+    start_sweep,
+    state_key,
+)
 from crawlers.parsers.uspto_odp_text import DocumentFiles, merge_text, parse_document_files
 from crawlers.parsers.uspto_xml import parse_document
 from crawlers.spiders.base import MissingCredentials
@@ -29,6 +39,7 @@ from vrscope.store import Store
 ROOT = Path(__file__).resolve().parents[2]
 HERE = FIXTURES / "uspto_odp"
 QUERY = str(Settings.model_fields["uspto_odp_query"].default)
+PUB, GRANT = "applicationMetaData.earliestPublicationDate", "applicationMetaData.grantDate"
 EXPECTED = {"US11990001B2", "US2024040002A1", "US2024120003A1", "USD1020005S"}
 SEARCH = "/uspto_odp/api/v1/patent/applications/search"
 LOGGED_RUN = ("import logging; logging.basicConfig(level=logging.DEBUG); "
@@ -68,7 +79,10 @@ def test_assignees_unpublished_and_designs() -> None:
 
 
 @pytest.mark.parametrize("body", [b"", b"{not json", b"[1, 2]", b'{"count": 1}',
-                                  b'{"patentFileWrapperDataBag": 3}'])
+                                  b'{"patentFileWrapperDataBag": 3}',
+                                  '{"count": 1, "patentBag": [{"inventionTitle": "Lentille \u00e0"}]}'.encode(
+                                      "latin-1"),
+                                  b'{"count": 5, "patentFileWrapperDataBag": [{"applicationNumberText": "1'])
 def test_malformed_answers_raise_parse_error(body: bytes) -> None:
     with pytest.raises(ParseError):
         parse_search(body)
@@ -166,6 +180,53 @@ def test_full_text_files_are_read_and_checked() -> None:
             parse_document_files(bad)
 
 
+# --- progress and search body (pure) -------------------------------------------------------------
+D = dt.date
+
+
+def test_progress_round_trips_and_old_values_start_afresh() -> None:
+    sweeping = OdpProgress(D(2026, 11, 1), D(2026, 10, 25), D(2026, 11, 25), 50, gap=True)
+    assert load_progress(dump_progress(sweeping)) == sweeping
+    for old in (None, "", "0", "40", "[1]", '{"until": "not a date"}'):
+        assert load_progress(old) == OdpProgress()
+    assert state_key(QUERY, GRANT) == f"{GRANT} {QUERY}"
+
+
+def test_sweeps_start_an_overlap_before_the_last_date_and_end_today() -> None:
+    today = D(2026, 11, 25)
+    assert start_sweep(OdpProgress(), today, 7) == OdpProgress(None, None, today, 0)  # no lower bound
+    again = start_sweep(OdpProgress(until=D(2026, 11, 18)), today, 7)
+    assert (again.start, again.end, again.offset) == (D(2026, 11, 11), today, 0)
+    assert start_sweep(OdpProgress(until=D(2026, 11, 18)), today, 0).start == D(2026, 11, 18)
+    unfinished = OdpProgress(D(2026, 11, 1), D(2026, 10, 25), D(2026, 11, 20), 50)
+    assert start_sweep(unfinished, today, 7) is unfinished  # resumed as it was, window and offset
+
+
+def test_advance_through_a_sweep_and_a_gap_keeps_the_last_date() -> None:
+    sweep = OdpProgress(D(2026, 11, 1), D(2026, 10, 25), D(2026, 11, 25), 0)
+    assert advance(sweep, 25, 60) == OdpProgress(D(2026, 11, 1), D(2026, 10, 25), D(2026, 11, 25), 25)
+    assert advance(sweep, 60, 60) == OdpProgress(until=D(2026, 11, 25))
+    assert advance(sweep, 0, 0) == OdpProgress(until=D(2026, 11, 25))  # nothing matched (ODP: 404)
+    skipped = advance(sweep, 25, 60, skipped=True)
+    assert skipped.gap and skipped.offset == 25
+    assert advance(skipped, 60, 60) == OdpProgress(until=D(2026, 11, 1))  # the window is swept again
+    assert advance(OdpProgress(None, None, D(2026, 11, 25), 0), 3, 3, skipped=True) == OdpProgress()
+
+
+def test_search_body_is_the_odp_post_format() -> None:
+    sweep = OdpProgress(D(2026, 11, 1), D(2026, 10, 25), D(2026, 11, 25), 50)
+    body = search_body("applicationMetaData.inventionTitle:lens", GRANT, sweep, 25)
+    assert body == {
+        "q": "applicationMetaData.inventionTitle:lens",
+        "rangeFilters": [{"field": GRANT, "valueFrom": "2026-10-25", "valueTo": "2026-11-25"}],
+        "sort": [{"field": GRANT, "order": "Asc"}],
+        "pagination": {"offset": 50, "limit": 25},
+    }
+    first = search_body("q", PUB, OdpProgress(end=D(2026, 11, 25)), 2)
+    assert first["rangeFilters"] == [{"field": PUB, "valueTo": "2026-11-25"}]
+    assert describe(body) == f"{GRANT} 2026-10-25..2026-11-25 offset 50 limit 25"
+
+
 # --- spider unit ---------------------------------------------------------------------------------
 def test_key_is_required_off_loopback(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("VRSCOPE_USPTO_ODP_BASE_URL", "https://api.uspto.gov/api/v1/patent")
@@ -193,21 +254,38 @@ def crawl(mirror: Mirror, data_dir: Path, env: dict[str, str] | None = None,
     return json.loads(result.stdout.strip().splitlines()[-1])["uspto_odp"], result.stdout + result.stderr
 
 
-def stored(data_dir: Path) -> tuple[dict[str, Patent], str | None, list[dict[str, object]]]:
+def stored(data_dir: Path) -> tuple[dict[str, Patent], dict[str, OdpProgress], list[dict[str, object]]]:
+    """Records, progress by date field, and dead letters in the store."""
     with Store(data_dir / "vrscope.sqlite3") as store:
         docs = {d.id: d for d in store.iter_documents("patent") if isinstance(d, Patent)}
-        return docs, store.get_state("uspto_odp", QUERY), store.dead_letters("uspto_odp")
+        progress = {f: load_progress(store.get_state("uspto_odp", state_key(QUERY, f))) for f in (PUB, GRANT)}
+        return docs, progress, store.dead_letters("uspto_odp")
+
+
+def searches(mirror: Mirror) -> list[dict[str, Any]]:
+    """The JSON bodies of the search requests the mirror got, in order."""
+    prefix = f"POST {SEARCH} "
+    return [json.loads(b.removeprefix(prefix)) for b in mirror.bodies if b.startswith(prefix)]
+
+
+def today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def done() -> dict[str, OdpProgress]:
+    return {PUB: OdpProgress(until=today()), GRANT: OdpProgress(until=today())}
 
 
 @pytest.mark.slow
-def test_crawl_pages_through_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
+def test_crawl_pages_through_and_a_rerun_asks_only_for_later_dates(tmp_path: Path) -> None:
     with Mirror() as mirror:
         first, _ = crawl(mirror, tmp_path)
         found, state, letters = stored(tmp_path)
+        asked_first = searches(mirror)
         second, _ = crawl(mirror, tmp_path)
         mirror_requests = mirror.requests
-        searches = [r for r in mirror_requests if r.startswith("GET " + SEARCH)]
-    assert set(found) == EXPECTED and state == "0" and letters == []
+        asked = searches(mirror)[len(asked_first):]
+    assert set(found) == EXPECTED and state == done() and letters == []
     assert first["vrscope/records/inserted"] == 4
     # abstract and claims from the full-text files the first page's two wrappers name
     assert found["US11990001B2"].abstracts["en"].startswith("A pancake lens assembly")
@@ -217,9 +295,54 @@ def test_crawl_pages_through_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
     texts = [r for r in mirror_requests if "/datasets/products/files/" in r]
     assert len(texts) == 4 and len(set(texts)) == 2  # each run: one per record that has a file
     assert second["vrscope/records/unchanged"] == 4 and "vrscope/records/inserted" not in second
-    assert stored(tmp_path)[0] == found
-    assert [r.split("offset=")[1] for r in searches] == ["0&limit=2", "2&limit=2", "4&limit=2"] * 2
-    assert all(r.split("?")[1].startswith("q=") for r in searches)
+    assert stored(tmp_path)[0] == found and stored(tmp_path)[1] == done()
+    # One sweep per date field, paged by offset; the first run has no lower date bound ...
+    pages = sorted((b["rangeFilters"][0]["field"], b["pagination"]["offset"]) for b in asked_first)
+    assert pages == [(PUB, 0), (PUB, 2), (PUB, 4), (GRANT, 0)]
+    assert all(b["q"] == QUERY and b["pagination"]["limit"] == 2 for b in asked_first)
+    windows = [b["rangeFilters"][0] for b in asked_first]
+    assert all(w == {"field": w["field"], "valueTo": today().isoformat()} for w in windows)
+    assert all(b["sort"] == [{"field": b["rangeFilters"][0]["field"], "order": "Asc"}] for b in asked_first)
+    # ... the rerun asks only from 7 days (the overlap) before the last date fully fetched.
+    since = (today() - dt.timedelta(days=7)).isoformat()
+    assert len(asked) == 4 and all(b["rangeFilters"][0]["valueFrom"] == since for b in asked)
+    assert not [r for r in mirror_requests if r.startswith("GET " + SEARCH)]
+
+
+@pytest.mark.slow
+def test_a_run_cut_short_resumes_its_sweep_and_the_overlap_is_a_setting(tmp_path: Path) -> None:
+    with Mirror() as mirror:
+        crawl(mirror, tmp_path, {"VRSCOPE_USPTO_ODP_MAX_RESULTS": "3", "VRSCOPE_USPTO_ODP_FETCH_TEXT": "0"})
+        _, state, _ = stored(tmp_path)
+        # Both sweeps started; the budget of 3 hits left the publication sweep after its first page.
+        assert state[PUB] == OdpProgress(None, None, today(), 2) and state[GRANT].until == today()
+        before = len(searches(mirror))
+        crawl(mirror, tmp_path, {"VRSCOPE_USPTO_ODP_OVERLAP_DAYS": "30", "VRSCOPE_USPTO_ODP_FETCH_TEXT": "0"})
+        asked = searches(mirror)[before:]
+    found, state, _ = stored(tmp_path)
+    assert set(found) == EXPECTED and state == done()
+    resumed = [b for b in asked if b["rangeFilters"][0]["field"] == PUB]
+    assert [b["pagination"]["offset"] for b in resumed] == [2, 4]  # where it stopped, same window
+    assert all("valueFrom" not in b["rangeFilters"][0] for b in resumed)
+    (grant,) = [b for b in asked if b["rangeFilters"][0]["field"] == GRANT]
+    assert grant["rangeFilters"][0]["valueFrom"] == (today() - dt.timedelta(days=30)).isoformat()
+
+
+@pytest.mark.slow
+def test_a_429_with_retry_after_is_waited_for(tmp_path: Path) -> None:
+    fixtures = tmp_path / "fixtures"
+    folder = shutil.copytree(HERE, fixtures / "uspto_odp")
+    routes = json.loads((folder / "routes.json").read_text("utf-8"))
+    routes.insert(0, routes[0] | {"status": 429, "headers": {"Retry-After": "1"}, "body": "error_500.json",
+                                  "times": 1})
+    (folder / "routes.json").write_text(json.dumps(routes), "utf-8")
+    with Mirror(fixtures) as mirror:
+        stats, output = crawl(mirror, tmp_path / "data")
+        first_pages = [b for b in searches(mirror) if b["pagination"]["offset"] == 0
+                       and b["rangeFilters"][0]["field"] == PUB]
+    found, state, letters = stored(tmp_path / "data")
+    assert set(found) == EXPECTED and state == done() and letters == []
+    assert len(first_pages) == 2 and "Retry-After" in output
 
 
 @pytest.mark.slow
@@ -234,16 +357,20 @@ def test_a_failed_page_is_a_dead_letter_and_the_crawl_goes_on(tmp_path: Path) ->
     with Mirror(fixtures) as mirror:
         stats, _ = crawl(mirror, tmp_path / "data", {"VRSCOPE_CRAWL_LOG_LEVEL": "WARNING"})
     found, state, letters = stored(tmp_path / "data")
-    assert set(found) == {"US11990001B2", "US2024040002A1"} and state == "0"
+    assert set(found) == {"US11990001B2", "US2024040002A1", "USD1020005S"}  # the design: grant sweep
+    assert state[GRANT] == OdpProgress(until=today())
+    assert state[PUB] == OdpProgress()  # a page was skipped: the next run sweeps the window again
     assert stats["vrscope/dead_letters"] == 1 and letters[0]["status"] == 500
-    assert letters[0]["error"] == "HTTP 500" and "offset=2" in str(letters[0]["url"])
+    assert str(letters[0]["url"]).endswith(SEARCH.removeprefix("/uspto_odp"))
+    assert letters[0]["error"] == f"HTTP 500 ({PUB} …..{today().isoformat()} offset 2 limit 2)"
     # Malformed JSON is a dead letter too.
     routes[0]["body"] = "broken.json"
     (folder / "routes.json").write_text(json.dumps(routes), "utf-8")
     with Mirror(fixtures) as mirror:
         stats, _ = crawl(mirror, tmp_path / "again")
-    letters = stored(tmp_path / "again")[2]
+    found, state, letters = stored(tmp_path / "again")
     assert stats["vrscope/dead_letters"] == 1 and str(letters[0]["error"]).startswith("ParseError: not JSON")
+    assert set(found) == {"US11990001B2", "USD1020005S"} and state[PUB] == OdpProgress()  # tried next run
 
 
 @pytest.mark.slow
@@ -270,6 +397,6 @@ def test_full_texts_can_be_switched_off_and_a_failed_one_keeps_the_record(tmp_pa
     with Mirror(fixtures) as mirror:
         stats, _ = crawl(mirror, tmp_path / "data")
     found, state, letters = stored(tmp_path / "data")
-    assert set(found) == EXPECTED and state == "0" and stats["vrscope/dead_letters"] == 1
+    assert set(found) == EXPECTED and state == done() and stats["vrscope/dead_letters"] == 1
     assert found["US11990001B2"].claims and not found["US2024040002A1"].claims  # kept without its text
     assert letters[0]["status"] == 500 and "18120002_20240040002.xml" in str(letters[0]["url"])

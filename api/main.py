@@ -22,6 +22,7 @@ from api.routes import (
     similar,
     standards,
     stats,
+    taxonomy,
     views,
     watch,
 )
@@ -62,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     # similar before documents: /documents/{id:path} would otherwise swallow /documents/{id}/similar.
     for module in (
-        health, search, analytics, stats, similar, documents, corrections, standards, watch, views
+        health, search, analytics, stats, similar, documents, corrections, standards, watch, views, taxonomy
     ):
         app.include_router(module.router)
     # Mounted last: the API routes above win, everything else is the dashboard.

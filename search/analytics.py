@@ -69,6 +69,14 @@ class TrendsResult(BaseModel):
     all: list[int] = Field(description="all matching documents per year")
     cagr_window: tuple[int, int] | None = None
     series: list[Series]
+    date_basis: Literal["priority", "filing", "publication"] = Field(
+        "priority",
+        description="the date counted: priority (else filing, else publication), filing or publication")
+    families: bool = Field(False, description="patent families (family_id) counted once")
+    undated: int = Field(0, description="documents (or families) without a date on this basis, not counted")
+    method: str = Field(
+        "search index: the document's date (priority, else filing, else publication); every document counted",
+        description="how the counts were made")
 
 
 class MatrixCell(BaseModel):

@@ -96,6 +96,18 @@ def crawl(
 
     epo_ops extra requests per hit (on by default): VRSCOPE_EPO_OPS_FETCH_CLAIMS, _FAMILY and _LEGAL.
 
+    epo_ops: VRSCOPE_EPO_OPS_OVERLAP_DAYS; needs VRSCOPE_EPO_OPS_KEY and _SECRET (EPO developer portal).
+
+    uspto_odp: VRSCOPE_USPTO_ODP_QUERY, _DATE_FIELDS, _OVERLAP_DAYS, _MAX_RESULTS, _PAGE_SIZE, _FETCH_TEXT.
+
+    uspto_odp and uspto_bulk (files on api.uspto.gov): need VRSCOPE_USPTO_ODP_API_KEY (data.uspto.gov).
+
+    uspto_bulk: VRSCOPE_USPTO_BULK_URLS (weekly zips: URLs or local paths), _CPC_PREFIXES, _MAX_BYTES.
+
+    patentsview: VRSCOPE_PATENTSVIEW_QUERY (JSON q), _OVERLAP_DAYS, _MAX_RESULTS, _PAGE_SIZE, _FETCH_CITATIONS
+
+    patentsview: _RATE_PER_MINUTE (45); needs VRSCOPE_PATENTSVIEW_API_KEY.
+
     Crawls are incremental: each source and query keeps how far it got, and a rerun resumes from there.
     """
     from crawlers.run import crawl as run_crawl

@@ -46,6 +46,10 @@ class Settings(BaseSettings):
     epo_ops_max_results: int = Field(
         100, description="Most search results the EPO OPS spider fetches per run."
     )
+    epo_ops_overlap_days: int = Field(
+        7, ge=0, description="Days before the last publication date fully fetched that an incremental EPO OPS"
+        " run asks for again, to catch publications OPS loaded late.",
+    )
     epo_ops_fetch_claims: bool = Field(
         True, description="Fetch the claims of every EPO OPS hit (one more request per publication)."
     )
@@ -143,6 +147,17 @@ class Settings(BaseSettings):
     uspto_odp_max_results: int = Field(
         100, description="Most search results the uspto_odp spider fetches per run."
     )
+    uspto_odp_date_fields: list[str] = Field(
+        default_factory=lambda: [
+            "applicationMetaData.earliestPublicationDate", "applicationMetaData.grantDate",
+        ],
+        description="ODP date fields the uspto_odp spider sweeps (JSON list), one incremental pass each: a"
+        " rerun asks only for dates after the last one fully fetched.",
+    )
+    uspto_odp_overlap_days: int = Field(
+        7, ge=0, description="Days before the last date fully fetched that an incremental uspto_odp run asks"
+        " for again, to catch records ODP loaded late.",
+    )
     uspto_odp_page_size: int = Field(
         25, ge=1, le=100, description="Applications per USPTO ODP search request (limit, at most 100)."
     )
@@ -165,6 +180,14 @@ class Settings(BaseSettings):
     patentsview_rate_per_minute: int = Field(
         45, ge=1, description="Most PatentSearch requests per minute (the API allows 45 per key)."
     )
+    patentsview_fetch_citations: bool = Field(
+        True, description="Fetch the US patents each PatentsView hit cites (us_patent_citation endpoint, one"
+        " more request per page of hits).",
+    )
+    patentsview_overlap_days: int = Field(
+        7, ge=0, description="Days before the latest grant date of the last finished pass that an incremental"
+        " patentsview run asks for again.",
+    )
     patentsview_max_results: int = Field(
         100, description="Most search results the patentsview spider fetches per run."
     )
@@ -178,6 +201,12 @@ class Settings(BaseSettings):
     )
 
     crawl_concurrency: int = Field(4, description="Concurrent requests per source.")
+    source_concurrency: dict[str, int] = Field(
+        default_factory=lambda: {"openstd": 1, "std_samr": 1, "hbba": 1, "ttbz": 1, "iso": 2, "iec": 2,
+                                 "ieee": 2, "itu": 2},
+        description="Concurrent requests for named sources (JSON object, source → limit), overriding"
+        " crawl_concurrency; the Chinese government sites get one at a time.",
+    )
     crawl_delay: float = Field(1.0, description="Base delay between requests to one source, in seconds.")
     obey_robots: bool = Field(True, description="Obey robots.txt where a site has one.")
     crawl_log_level: str = Field("INFO", description="Scrapy log level for crawls (DEBUG, INFO, WARNING …).")

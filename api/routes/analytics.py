@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
 from api.deps import SearchDep, StoreDep, reject_unknown_params
@@ -20,6 +20,7 @@ from search.analytics import (
     top_players,
     trends,
 )
+from search.applicant import ApplicantDetail, applicant_detail
 
 router = APIRouter(prefix="/api/v1", tags=["analytics"])
 
@@ -72,6 +73,10 @@ class TrendsParams(ViewParams):
     limit: int = Field(default=10, ge=1, le=50, description="how many values (the most frequent)")
     cagr_from: int | None = Field(default=None, ge=1800, le=2200, description="CAGR window start year")
     cagr_to: int | None = Field(default=None, ge=1800, le=2200, description="CAGR window end (last year)")
+    date_basis: Literal["priority", "filing", "publication"] = Field(
+        default="priority", description="count by priority (else filing, else publication), filing or "
+                                        "publication date; filing and publication are read from the store")
+    families: bool = Field(default=False, description="count each patent family (family_id) once")
 
     @model_validator(mode="after")
     def _window_in_order(self) -> TrendsParams:
@@ -92,12 +97,33 @@ class PlayersParams(ViewParams):
     size: int = Field(default=20, ge=1, le=200, description="how many applicants")
 
 
+class ApplicantParams(ViewParams):
+    """Query parameters of GET /api/v1/applicant: one applicant's page (the view's filters apply)."""
+
+    name: str = Field(min_length=1, max_length=300,
+                      description="normalized applicant name, as players lists it")
+    size: int = Field(default=20, ge=1, le=200, description="values per list (technologies, co-applicants …)")
+
+
 @router.get("/trends", response_model=TrendsResult,
             dependencies=[Depends(reject_unknown_params(TrendsParams))])
-def read_trends(params: Annotated[TrendsParams, Query()], backend: SearchDep) -> TrendsResult | Response:
-    """Documents per year per technology, sub-topic, form or jurisdiction, with CAGR, slope and share."""
-    result = trends(backend, params.dimension, params.filters(), limit=params.limit,
-                    cagr_from=params.cagr_from, cagr_to=params.cagr_to)
+def read_trends(
+    params: Annotated[TrendsParams, Query()], backend: SearchDep, store: StoreDep
+) -> TrendsResult | Response:
+    """Documents per year per technology, sub-topic, form or jurisdiction, with CAGR, slope and share.
+
+    The default (priority date, every document) is answered by the search index; the filing or
+    publication date, or families counted once, by the store of record (search.trends_store).
+    """
+    if params.date_basis == "priority" and not params.families:
+        result = trends(backend, params.dimension, params.filters(), limit=params.limit,
+                        cagr_from=params.cagr_from, cagr_to=params.cagr_to)
+    else:
+        from search.trends_store import store_trends  # pandas is loaded only for these variants
+
+        result = store_trends(store, backend, params.dimension, params.filters(), basis=params.date_basis,
+                              families=params.families, limit=params.limit, cagr_from=params.cagr_from,
+                              cagr_to=params.cagr_to)
     if params.format != "json":
         return download(*trends_table(result), params.format, f"trends-{params.dimension}")
     return result
@@ -127,4 +153,30 @@ def read_players(
         result = top_players(backend, params.filters(), params.scope, params.size)
     if params.format != "json":
         return download(*players_table(result), params.format, f"players-{params.scope}")
+    return result
+
+
+def applicant_table(result: ApplicantDetail) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per year, then per technology, sub-topic, form, office and co-applicant."""
+    rows: list[dict[str, Any]] = [{"kind": "year", "value": str(y), "count": n}
+                                  for y, n in zip(result.years, result.counts, strict=True)]
+    for kind, buckets in (("tech", result.techs), ("subtopic", result.subtopics), ("form", result.forms),
+                          ("jurisdiction", result.jurisdictions), ("co_applicant", result.co_applicants)):
+        rows += [{"kind": kind, "value": b.value, "count": b.count} for b in buckets]
+    return rows, ["kind", "value", "count"]
+
+
+@router.get("/applicant", response_model=ApplicantDetail,
+            dependencies=[Depends(reject_unknown_params(ApplicantParams))])
+def read_applicant(
+    params: Annotated[ApplicantParams, Query()], backend: SearchDep
+) -> ApplicantDetail | Response:
+    """One applicant: filings per year, technologies, sub-topics, forms, offices, co-applicants, newest."""
+    if params.applicant:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "applicant: give the applicant as 'name' here")
+    if not params.name.strip():
+        raise HTTPException(status.HTTP_400_BAD_REQUEST, "name: give an applicant name")
+    result = applicant_detail(backend, params.name, params.filters(), params.size)
+    if params.format != "json":
+        return download(*applicant_table(result), params.format, "applicant")
     return result

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 
+from api import paging
 from api.deps import SearchDep, StoreDep, reject_unknown_params
 from api.export import ExportFormat, download
 from search.tracker import (
@@ -48,6 +49,8 @@ class SummaryParams(BaseModel):
     """Query parameters of GET /api/v1/standards/summary."""
 
     body: list[str] = Field(default_factory=list, description="issuing body, e.g. ISO/IEC, SAC, IEEE")
+    jurisdiction: list[str] = Field(default_factory=list,
+                                    description="the other views' name for the body; values add to body")
     status: list[str] = Field(default_factory=list, description="normalized status, e.g. draft_for_comment")
     tech: list[str] = Field(default_factory=list, description="technology, e.g. near_eye_display")
     subtopic: list[str] = Field(default_factory=list, description="sub-topic")
@@ -64,7 +67,7 @@ class SummaryParams(BaseModel):
     def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
         return None if isinstance(value, str) and not value.strip() else value
 
-    @field_validator("body", "status", "tech", "subtopic", "form")
+    @field_validator("body", "jurisdiction", "status", "tech", "subtopic", "form")
     @classmethod
     def _drop_blanks(cls, values: list[str]) -> list[str]:
         return [v.strip() for v in values if v.strip()]
@@ -77,7 +80,8 @@ class SummaryParams(BaseModel):
 
     def filters(self) -> TrackerFilters:
         """The tracker's filters."""
-        return TrackerFilters(body=self.body, status=self.status, techs=self.tech, subtopics=self.subtopic,
+        bodies = list(dict.fromkeys([*self.body, *self.jurisdiction]))
+        return TrackerFilters(body=bodies, status=self.status, techs=self.tech, subtopics=self.subtopic,
                               forms=self.form, year_from=self.year_from, year_to=self.year_to,
                               relevant_only=self.relevant_only)
 
@@ -97,7 +101,12 @@ class ChangesParams(BaseModel):
     since: str | None = Field(default=None, description="YYYY-MM-DD (UTC); default 7 days ago")
     kind: list[str] = Field(default_factory=list,
                             description=f"change kind, repeatable: {', '.join(k.value for k in ChangeKind)}")
-    limit: int = Field(default=1000, ge=1, le=100_000, description="at most this many (the latest)")
+    limit: int = Field(default=1000, ge=1, le=100_000,
+                       description=f"at most this many (the latest); with a cursor, the page size "
+                                   f"(at most {paging.MAX_LIMIT})")
+    cursor: str | None = Field(default=None, max_length=1000,
+                               description="page through every change, oldest first: '*' starts, then the "
+                                           "previous next_cursor")
     format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
 
 
@@ -122,6 +131,8 @@ class ChangesPublic(BaseModel):
     kinds: list[str]
     count: int = Field(description="changes found (data may hold only the latest `limit`)")
     data: list[ChangeRow]
+    next_cursor: str | None = Field(None, description="with cursor paging: the next page's cursor, None on "
+                                                      "the last")
 
 
 def _today() -> dt.date:
@@ -173,6 +184,10 @@ def read_changes(params: Annotated[ChangesParams, Query()], store: StoreDep) -> 
     if params.format != "json":
         columns = list(ChangeRow.model_fields)
         return download([c.model_dump(mode="json") for c in found], columns, params.format, "changes")
+    if params.cursor is not None:
+        chunk, following = paging.page(found, params.cursor, params.limit,
+                                        {"since": since.isoformat(), "kinds": sorted(kinds)})
+        return ChangesPublic(since=since, kinds=kinds, count=len(found), data=chunk, next_cursor=following)
     return ChangesPublic(since=since, kinds=kinds, count=len(found), data=found[-params.limit:])
 
 

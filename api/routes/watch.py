@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Res
 from fastapi.exceptions import RequestValidationError
 from pydantic import BaseModel, Field, ValidationError
 
-from api import atom
+from api import atom, paging
 from api.deps import SearchDep, SettingsDep, StoreDep, reject_unknown_params
 from api.routes.search import build_query
 from api.routes.standards import parse_date
@@ -43,16 +43,20 @@ class WatchListPublic(BaseModel):
 
 
 class WatchListsPublic(BaseModel):
-    """Watch lists, oldest first."""
+    """Watch lists, oldest first, one page of them."""
 
     data: list[WatchListPublic]
-    count: int
+    count: int = Field(description="watch lists matching (all pages)")
+    next_cursor: str | None = Field(None, description="pass as cursor for the next page; None on the last")
 
 
 class ListParams(BaseModel):
     """Query parameters of GET /api/v1/watchlists."""
 
     owner: str | None = Field(default=None, description="only this owner's lists")
+    limit: int = Field(default=100, ge=1, le=paging.MAX_LIMIT, description="lists per page")
+    cursor: str | None = Field(default=None, max_length=1000,
+                               description="'*' or omitted starts; then the previous next_cursor")
 
 
 class FeedParams(BaseModel):
@@ -109,7 +113,14 @@ def _require(store: Store, id_: int) -> WatchList:
 def create_watchlist(
     key: WriteKey, item: WatchListIn, store: StoreDep, backend: SearchDep, settings: SettingsDep
 ) -> WatchListPublic:
-    """Save a search (the search API's query parameters) or an applicant set as a watch list."""
+    """Save a search (the search API's query parameters) or an applicant set as a watch list.
+
+    The owner is the API key's name: a key creates and deletes only its own owner's lists.
+    """
+    if item.owner != key.name:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"the API key {key.key_id!r} belongs to {key.name!r}: it may create watch lists "
+                            f"only with owner {key.name!r}, not {item.owner!r}")
     if item.search is not None:
         query = build_query(search_params(item.search).model_copy(update={"page": 1, "size": 0}),
                             settings.max_page_size)
@@ -125,10 +136,11 @@ def create_watchlist(
 
 @router.get("", response_model=WatchListsPublic, dependencies=[Depends(reject_unknown_params(ListParams))])
 def read_watchlists(params: Annotated[ListParams, Query()], store: StoreDep) -> WatchListsPublic:
-    """Every watch list, or one owner's."""
+    """Every watch list, or one owner's, a page at a time (cursor paging)."""
     owner = params.owner.strip() if params.owner and params.owner.strip() else None
     found = watchlists.list_all(store.conn, owner)
-    return WatchListsPublic(data=[_public(w) for w in found], count=len(found))
+    chunk, following = paging.page(found, params.cursor, params.limit, {"owner": owner})
+    return WatchListsPublic(data=[_public(w) for w in chunk], count=len(found), next_cursor=following)
 
 
 @router.get("/{watch_id}", response_model=WatchListPublic)
@@ -139,7 +151,12 @@ def read_watchlist(watch_id: WatchId, store: StoreDep) -> WatchListPublic:
 
 @router.delete("/{watch_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_watchlist(key: WriteKey, watch_id: WatchId, store: StoreDep) -> Response:
-    """Delete a watch list."""
+    """Delete a watch list; only a key whose name is the list's owner may."""
+    item = _require(store, watch_id)
+    if item.owner != key.name:
+        raise HTTPException(status.HTTP_403_FORBIDDEN,
+                            f"watch list {watch_id} belongs to {item.owner!r}; the API key {key.key_id!r} "
+                            f"({key.name!r}) cannot delete it")
     if not watchlists.delete(store.conn, watch_id):
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"no watch list {watch_id}")
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -1,26 +1,29 @@
 // The vrscope dashboard: search, facets, results, pages, the per-year chart and the document view.
 
+import { keyedFetch, storeKey, storedKey } from "./apikey.js";
 import { bindPngLink, drawChart, svgDownloadUrl } from "./chart.js";
 import { renderDocument } from "./docview.js";
 import { documentPath, el, renderSnippet } from "./dom.js";
-import { COLORS, TECHS, getLang, initialLang, label, setLang, t, translatePage } from "./i18n.js";
-import { DIMENSIONS, SCOPES, VIEWS, renderView } from "./views.js";
+import { COLORS, TECHS, addNames, getLang, initialLang, label, setLang, t, translatePage } from "./i18n.js";
+import { BASES, DIMENSIONS, SCOPES, VIEWS, renderView } from "./views.js";
 
 // facet name in the API response → query parameter it filters on
 const FACETS = [
   ["techs", "tech"],
+  ["subtopics", "subtopic"],
   ["forms", "form"],
   ["jurisdiction", "jurisdiction"],
   ["doc_type", "doc_type"],
 ];
-const LABEL_KIND = { techs: "tech", doc_type: "doc_type", forms: "form", jurisdiction: "jurisdiction" };
+const LABEL_KIND = { techs: "tech", subtopics: "subtopic", doc_type: "doc_type", forms: "form",
+  jurisdiction: "jurisdiction" };
 const PAGE_SIZE = 20;
 
 const $ = (id) => document.getElementById(id);
 
 const state = {
   q: "",
-  filters: { tech: [], form: [], jurisdiction: [], doc_type: [] },
+  filters: { tech: [], subtopic: [], form: [], jurisdiction: [], doc_type: [] },
   sort: "relevance",
   relevant_only: false,
   year_from: "",
@@ -29,9 +32,13 @@ const state = {
   view: "search", // or one of the analytic views
   dimension: "tech",
   scope: "world",
+  basis: "priority",
+  families: false,
+  cagr_from: "",
+  cagr_to: "",
 };
 // state kept in the page URL only, never sent to /api/v1/search
-const PAGE_ONLY = ["view", "dimension", "scope"];
+const PAGE_ONLY = ["view", "dimension", "scope", "basis", "families", "cagr_from", "cagr_to"];
 let lastResult = null;
 let lastStats = null;
 let requestId = 0;
@@ -49,6 +56,9 @@ function toParams() {
   if (state.view !== "search") params.set("view", state.view);
   if (state.view === "trends" && state.dimension !== "tech") params.set("dimension", state.dimension);
   if (state.view === "players" && state.scope !== "world") params.set("scope", state.scope);
+  if (state.view === "trends" && state.basis !== "priority") params.set("basis", state.basis);
+  if (state.view === "trends" && state.families) params.set("families", "true");
+  for (const name of ["cagr_from", "cagr_to"]) if (state.view === "trends" && state[name]) params.set(name, state[name]);
   return params;
 }
 
@@ -72,6 +82,9 @@ function fromLocation() {
   state.view = VIEWS.includes(params.get("view")) ? params.get("view") : "search";
   state.dimension = DIMENSIONS.includes(params.get("dimension")) ? params.get("dimension") : "tech";
   state.scope = SCOPES.includes(params.get("scope")) ? params.get("scope") : "world";
+  state.basis = BASES.includes(params.get("basis")) ? params.get("basis") : "priority";
+  state.families = params.get("families") === "true";
+  for (const name of ["cagr_from", "cagr_to"]) state[name] = /^\d{4}$/.test(params.get(name) || "") ? params.get(name) : "";
 }
 
 /** Show the state in the form controls. */
@@ -83,13 +96,14 @@ function fillForm() {
   $("year-to").value = state.year_to;
 }
 
-/** GET a JSON API path; errors carry the server's message. */
+/** GET a JSON API path (with the tab's API key, if any); errors carry the server's message. */
 async function getJson(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  const response = await keyedFetch(path, { headers: { Accept: "application/json" } });
   const body = await response.json().catch(() => ({}));
   if (!response.ok) {
     const detail = typeof body.detail === "string" ? body.detail : null;
-    throw new Error(body.message || detail || `${response.status} ${response.statusText}`);
+    const message = body.message || detail || `${response.status} ${response.statusText}`;
+    throw new Error(response.status === 401 ? `${message} — ${t("keyNeeded")}` : message);
   }
   return body;
 }
@@ -142,7 +156,8 @@ function showView() {
   if (!analytic) return;
   renderView(state.view, $("view-panel"), {
     params: viewParams(),
-    options: { dimension: state.dimension, scope: state.scope },
+    options: { dimension: state.dimension, scope: state.scope, basis: state.basis, families: state.families,
+      cagr_from: state.cagr_from, cagr_to: state.cagr_to },
     getJson,
     setOption: (name, value) => {
       state[name] = value;
@@ -305,6 +320,16 @@ function renderStats() {
     + `\n${t("indexed")}: ${s.indexed}`;
 }
 
+/** Sub-topic names in both languages (the facet, the trends and the document view show them). */
+async function loadNames() {
+  try {
+    addNames("subtopic", (await getJson("/api/v1/taxonomy")).subtopics);
+    renderResult(); // the search page redraws from memory; the views name sub-topics from their next drawing
+  } catch {
+    // names stay the sub-topic ids
+  }
+}
+
 async function loadStats() {
   try {
     lastStats = await getJson("/api/v1/stats");
@@ -355,6 +380,13 @@ function bind() {
     $(id).addEventListener("change", () => $("search-form").requestSubmit());
   }
   $("lang").addEventListener("click", () => applyLanguage(getLang() === "zh" ? "en" : "zh"));
+  $("api-key").addEventListener("click", () => {
+    const key = window.prompt(`${t("apiKey")} (${t("apiKeyHint")})`, storedKey());
+    if (key === null) return;
+    storeKey(key);
+    loadStats();
+    search({ push: false });
+  });
   for (const button of $("views").querySelectorAll("button")) {
     button.addEventListener("click", () => {
       state.view = button.dataset.view;
@@ -362,6 +394,7 @@ function bind() {
       search();
     });
   }
+  document.addEventListener("vrscope:open-document", (event) => openDocument(event.detail));
   $("doc-view").addEventListener("close", () => {
     openId = null;
   });
@@ -380,4 +413,5 @@ bind();
 fromLocation();
 fillForm();
 loadStats();
+loadNames();
 search({ push: false });

@@ -1,5 +1,6 @@
 // The document view: a record's fields, its labels (human correction marked) and where it came from.
 
+import { keyedFetch } from "./apikey.js";
 import { documentPath, el, safeUrl } from "./dom.js";
 import { COLORS, TECHS, getLang, label, t } from "./i18n.js";
 
@@ -139,6 +140,33 @@ function table(rows) {
     el("tr", {}, el("th", { scope: "row" }, key), el("td", {}, val)))));
 }
 
+const SIMILAR_SIZE = 8;
+
+/** Documents most like this one (the engine's more-like-this), loaded after the view opens; a click opens one. */
+function similarSection(doc) {
+  const holder = el("div", { class: "similar" }, el("p", { class: "muted" }, t("loading")));
+  const id = doc.record.id;
+  keyedFetch(`${documentPath(id)}/similar?size=${SIMILAR_SIZE}`, { headers: { Accept: "application/json" } })
+    .then(async (response) => {
+      if (!response.ok) {
+        holder.replaceChildren(el("p", { class: "muted" }, t("similarNone")));
+        return;
+      }
+      const body = await response.json();
+      holder.replaceChildren(body.hits.length
+        ? el("ol", { class: "similar-list" }, body.hits.map((hit) => el("li", {},
+          el("a", { href: documentPath(hit.id), onclick: (event) => {
+            event.preventDefault();
+            document.dispatchEvent(new CustomEvent("vrscope:open-document", { detail: hit.id }));
+          } }, hit.title || hit.id),
+          el("span", { class: "muted" }, ` · ${[label("doc_type", hit.doc_type), hit.id, hit.year]
+            .filter(Boolean).join(" · ")}`))))
+        : el("p", { class: "muted" }, t("similarNone")));
+    })
+    .catch(() => holder.replaceChildren(el("p", { class: "muted" }, t("similarNone"))));
+  return [el("h3", {}, t("similarDocs")), el("p", { class: "muted" }, t("similarDocsNote")), holder];
+}
+
 function provenanceSection(doc) {
   if (!doc.provenance.length) return [];
   return [
@@ -226,7 +254,7 @@ function correctionSection(doc) {
       try {
         sessionStorage.setItem(KEY_STORE, secret);
       } catch { /* private mode: the key is simply not remembered */ }
-      const fresh = await fetch(documentPath(doc.id), { headers: { Accept: "application/json" } });
+      const fresh = await keyedFetch(documentPath(doc.id), { headers: { Accept: "application/json" } });
       const host = form.closest("#doc-body");
       if (fresh.ok && host) {
         host.replaceChildren(renderDocument(await fresh.json()));
@@ -276,6 +304,7 @@ export function renderDocument(doc) {
     ...texts(record),
     ...labelsSection(doc),
     ...correctionSection(doc),
+    ...similarSection(doc),
     ...provenanceSection(doc),
   );
   return fragment;

@@ -1,6 +1,7 @@
 // Emerging topics: sub-topics whose share grew in the recent window (G² significance) and the terms that
 // recent documents use more than the rest, each with example documents; exportable, chart saved as SVG/PNG.
 
+import { downloadWithKey } from "./apikey.js";
 import { drawLines, saveLinks } from "./chart.js";
 import { el } from "./dom.js";
 import { getLang, label, t } from "./i18n.js";
@@ -79,7 +80,7 @@ function exportLinks(params) {
   return el("p", { class: "exports" }, `${t("export")}: `, EXPORTS.flatMap((format) => {
     const query = new URLSearchParams(params);
     query.set("format", format);
-    return [el("a", { href: `/api/v1/emerging?${query}`, download: "" }, format.toUpperCase()), " "];
+    return [el("a", { href: `/api/v1/emerging?${query}`, download: "", onclick: downloadWithKey }, format.toUpperCase()), " "];
   }));
 }
 

@@ -1,6 +1,7 @@
 // Enterprise gap analysis: the enterprise's names (with variants) and competitors in, per sub-topic its own
 // documents against competitors and the world, white spaces and the newest competitor filings out; exportable.
 
+import { downloadWithKey } from "./apikey.js";
 import { saveLinks } from "./chart.js";
 import { drawBars } from "./bars.js";
 import { el } from "./dom.js";
@@ -87,7 +88,7 @@ function exportLinks(params) {
   return el("p", { class: "exports" }, `${t("export")}: `, EXPORTS.flatMap((format) => {
     const query = new URLSearchParams(params);
     query.set("format", format);
-    return [el("a", { href: `/api/v1/gaps?${query}`, download: "" }, format.toUpperCase()), " "];
+    return [el("a", { href: `/api/v1/gaps?${query}`, download: "", onclick: downloadWithKey }, format.toUpperCase()), " "];
   }));
 }
 

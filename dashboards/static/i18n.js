@@ -37,6 +37,7 @@ const STRINGS = {
     pngFailed: "PNG export failed in this browser; save as SVG instead.",
     chartSource: "Source: vrscope",
     axisYear: "Year (patents: earliest priority; standards: publication)",
+    axisYearBasis: (basis) => `Year (patents: ${basis.toLowerCase()}; standards: publication)`,
     axisDocuments: "Documents per year (count)",
     noChart: "No dated documents match.",
     year: "Year",
@@ -53,6 +54,7 @@ const STRINGS = {
     close: "Close",
     apiDocs: "API documentation",
     facet_techs: "Technology",
+    facet_subtopics: "Sub-topic",
     facet_forms: "Product form",
     facet_jurisdiction: "Office / body",
     facet_doc_type: "Document type",
@@ -63,6 +65,9 @@ const STRINGS = {
     corrected: "corrected by",
     model: "Model",
     why: "Why (model evidence)",
+    similarDocs: "Similar documents",
+    similarDocsNote: "By text similarity (more like this), for a person to judge.",
+    similarNone: "No similar documents found.",
     provenance: "Provenance",
     source: "Source",
     openSource: "Open at source",
@@ -75,6 +80,7 @@ const STRINGS = {
     correctSubtopics: "Sub-topic ids (comma-separated; blank keeps the model's)",
     correctNote: "Note (why)",
     apiKey: "API key",
+    keyNeeded: "reads need an API key here: enter one with the “API key” button at the top",
     apiKeyHint: "kept in this tab only (sessionStorage)",
     saveCorrection: "Save correction",
     removeCorrection: "Remove correction",
@@ -117,6 +123,20 @@ const STRINGS = {
     district: "District",
     export: "Export",
     openInSearch: "Show these documents",
+    dateBasis: "Date",
+    basis_priority: "Priority date",
+    basis_filing: "Filing date",
+    basis_publication: "Publication date",
+    familiesOnce: "Count each patent family once",
+    cagrWindow: "CAGR from",
+    cagrFrom: "CAGR window: first year",
+    cagrTo: "CAGR window: last year",
+    badYear: "a four-digit year",
+    badWindow: "the first year must come before the last",
+    undated: (n) => `${n} without this date, not counted`,
+    applicantOpen: "Show this applicant",
+    coApplicants: "Co-applicants",
+    newestDocs: "Newest documents",
   },
   zh: {
     tagline: "虚拟现实专利与标准追踪",
@@ -138,6 +158,7 @@ const STRINGS = {
     pngFailed: "此浏览器无法导出 PNG，请保存为 SVG。",
     chartSource: "来源：vrscope",
     axisYear: "年份（专利按最早优先权日，标准按发布日）",
+    axisYearBasis: (basis) => `年份（专利按${basis}，标准按发布日）`,
     axisDocuments: "每年文献数（件）",
     noChart: "没有带日期的匹配文献。",
     year: "年份",
@@ -154,6 +175,7 @@ const STRINGS = {
     close: "关闭",
     apiDocs: "API 文档",
     facet_techs: "关键技术",
+    facet_subtopics: "子方向",
     facet_forms: "产品形态",
     facet_jurisdiction: "受理局 / 发布机构",
     facet_doc_type: "文献类型",
@@ -164,6 +186,9 @@ const STRINGS = {
     corrected: "人工修正：",
     model: "模型",
     why: "判定依据（模型证据）",
+    similarDocs: "相似文献",
+    similarDocsNote: "按文本相似度（more like this）列出，供人工判断。",
+    similarNone: "未找到相似文献。",
     provenance: "来源记录",
     source: "来源",
     openSource: "查看原文",
@@ -176,6 +201,7 @@ const STRINGS = {
     correctSubtopics: "细分方向编号（逗号分隔；留空则沿用模型结果）",
     correctNote: "备注（修正原因）",
     apiKey: "API 密钥",
+    keyNeeded: "此处读取需要 API 密钥：请点击页面顶部的“API 密钥”按钮输入",
     apiKeyHint: "仅保存在当前标签页（sessionStorage）",
     saveCorrection: "保存修正",
     removeCorrection: "撤销修正",
@@ -218,6 +244,20 @@ const STRINGS = {
     district: "区市",
     export: "导出",
     openInSearch: "查看这些文献",
+    dateBasis: "日期",
+    basis_priority: "优先权日",
+    basis_filing: "申请日",
+    basis_publication: "公开日",
+    familiesOnce: "同族专利只计一次",
+    cagrWindow: "复合增长率区间",
+    cagrFrom: "复合增长率区间起始年",
+    cagrTo: "复合增长率区间结束年",
+    badYear: "请输入四位数年份",
+    badWindow: "起始年须早于结束年",
+    undated: (n) => `${n} 件无此日期，未计入`,
+    applicantOpen: "查看该申请人",
+    coApplicants: "共同申请人",
+    newestDocs: "最新文献",
   },
 };
 
@@ -309,6 +349,15 @@ export function t(key, ...args) {
 export function label(kind, value) {
   const names = NAMES[kind];
   return (names && (names[current][value] ?? names.en[value])) || String(value);
+}
+
+/** Add display names of one vocabulary (e.g. sub-topics from /api/v1/taxonomy): terms [{id, name_en, name_zh}]. */
+export function addNames(kind, terms) {
+  const names = (NAMES[kind] ||= { en: {}, zh: {} });
+  for (const term of terms) {
+    if (term.name_en) names.en[term.id] = term.name_en;
+    if (term.name_zh) names.zh[term.id] = term.name_zh;
+  }
 }
 
 /** Fill every element marked data-i18n / data-i18n-placeholder / data-i18n-title. */

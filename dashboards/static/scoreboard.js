@@ -1,6 +1,7 @@
 // The breakthrough scoreboard: the headline "N of the 3–5 target", the method text with its thresholds, a chart
 // of local filings against the threshold, and one row of indicators per sub-topic; exportable.
 
+import { downloadWithKey } from "./apikey.js";
 import { saveLinks } from "./chart.js";
 import { drawBars } from "./bars.js";
 import { el } from "./dom.js";
@@ -68,7 +69,7 @@ function exportLinks(params) {
   return el("p", { class: "exports" }, `${t("export")}: `, EXPORTS.flatMap((format) => {
     const query = new URLSearchParams(params);
     query.set("format", format);
-    return [el("a", { href: `/api/v1/scoreboard?${query}`, download: "" }, format.toUpperCase()), " "];
+    return [el("a", { href: `/api/v1/scoreboard?${query}`, download: "", onclick: downloadWithKey }, format.toUpperCase()), " "];
   }));
 }
 

@@ -1,6 +1,7 @@
 // The standards tracker: counts by status, body, committee and ICS; drafts open for comment; changes since a
 // date; Qingdao drafting organizations; a standard's detail with similar patents (candidates, not findings).
 
+import { downloadWithKey, keyedFetch } from "./apikey.js";
 import { documentPath, el, safeUrl } from "./dom.js";
 import { getLang, label } from "./i18n.js";
 
@@ -127,7 +128,7 @@ const state = { since: isoDay(-7), kind: "" };
 
 /** GET JSON; the status is returned so that a caller can treat a 404 as "not there". */
 async function fetchJson(path) {
-  const response = await fetch(path, { headers: { Accept: "application/json" } });
+  const response = await keyedFetch(path, { headers: { Accept: "application/json" } });
   const body = await response.json().catch(() => ({}));
   return { ok: response.ok, status: response.status, body };
 }
@@ -141,7 +142,7 @@ function exportLinks(path, params) {
   return el("p", { class: "exports" }, `${tr("export")}: `, EXPORTS.flatMap((format) => {
     const query = new URLSearchParams(params);
     query.set("format", format);
-    return [el("a", { href: `${path}?${query}`, download: "" }, format.toUpperCase()), " "];
+    return [el("a", { href: `${path}?${query}`, download: "", onclick: downloadWithKey }, format.toUpperCase()), " "];
   }));
 }
 

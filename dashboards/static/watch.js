@@ -15,7 +15,8 @@ const TEXT = {
     currentSearch: "The current search and filters",
     applicantSet: "These applicants (one per line)",
     apiKey: "API key (write scope)",
-    apiKeyHint: "Kept for this tab only. Create one with: vrscope apikey create NAME --scope write",
+    apiKeyHint: "Kept for this tab only. Create one with: vrscope apikey create NAME --scope write. "
+      + "The owner must be the key's NAME: a key saves and deletes only its own lists.",
     create: "Save watch list",
     created: (name) => `Saved “${name}”.`,
     remove: "Delete",
@@ -39,7 +40,8 @@ const TEXT = {
     currentSearch: "当前检索词和筛选条件",
     applicantSet: "以下申请人（每行一个）",
     apiKey: "API 密钥（写权限）",
-    apiKeyHint: "仅在本标签页内保存。创建方法：vrscope apikey create 名称 --scope write",
+    apiKeyHint: "仅在本标签页内保存。创建方法：vrscope apikey create 名称 --scope write。"
+      + "所有者须为该密钥的名称：一个密钥只能保存和删除自己的列表。",
     create: "保存关注列表",
     created: (name) => `已保存“${name}”。`,
     remove: "删除",

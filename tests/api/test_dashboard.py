@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 import dashboards
 
 ASSETS = ["app.js", "app.css", "i18n.js", "chart.js", "docview.js", "dom.js", "views.js", "tracker.js",
-          "watch.js", "emerging.js", "scoreboard.js", "gaps.js", "bars.js"]
+          "watch.js", "emerging.js", "scoreboard.js", "gaps.js", "bars.js", "apikey.js"]
 
 
 def test_root_serves_the_page(client: TestClient) -> None:

@@ -20,8 +20,8 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 @pytest.fixture
 def auth(store: Store) -> dict[str, str]:
-    """Headers carrying a key with the write scope."""
-    _, token = create_key(store.conn, "tester", ["write"])
+    """Headers carrying a write key whose name, 'li', owns the lists it creates."""
+    _, token = create_key(store.conn, "li", ["write"])
     return {"Authorization": f"Bearer {token}"}
 
 
@@ -68,12 +68,13 @@ def test_writes_need_a_write_key(client: TestClient, store: Store, auth: dict[st
     assert client.delete(f"/api/v1/watchlists/{created['id']}", headers=auth).status_code == 404
 
 
-def test_create_list_and_read(client: TestClient, auth: dict[str, str]) -> None:
+def test_create_list_and_read(client: TestClient, store: Store, auth: dict[str, str]) -> None:
     created = _create(client, auth, name="optics", search={"q": "display", "tech": ["near_eye_display"]})
     assert created["kind"] == "search"
     assert created["search"] == {"q": ["display"], "tech": ["near_eye_display"]}
     assert created["feed"] == f"/api/v1/watchlists/{created['id']}/feed.atom"
-    _create(client, auth, owner="wang", name="rivals", applicants=["GOERTEK"])
+    _, wang = create_key(store.conn, "wang", ["write"])
+    _create(client, {"X-API-Key": wang}, owner="wang", name="rivals", applicants=["GOERTEK"])
     assert client.get("/api/v1/watchlists").json()["count"] == 2
     assert [w["name"] for w in client.get("/api/v1/watchlists", params={"owner": "wang"}).json()["data"]] == [
         "rivals"]
@@ -175,3 +176,19 @@ def test_atom_escapes_text_and_drops_what_xml_cannot_hold() -> None:
     link = entry.find(f"{ATOM}link")
     assert link is not None and link.get("rel") == "alternate"
     assert link.get("href") == "http://x/doc/1?a=1&b=2"
+
+
+def test_owner_is_the_keys_name(client: TestClient, store: Store, auth: dict[str, str]) -> None:
+    """A key creates lists only for its own name, and cannot delete another owner's list."""
+    refused = client.post("/api/v1/watchlists", json={"owner": "wang", "name": "x", "applicants": ["PICO"]},
+                          headers=auth)
+    assert refused.status_code == 403
+    assert "'li'" in refused.json()["detail"] and "'wang'" in refused.json()["detail"]
+    mine = _create(client, auth, name="mine", applicants=["GOERTEK"])
+    _, wang = create_key(store.conn, "wang", ["write"])
+    other = client.delete(f"/api/v1/watchlists/{mine['id']}", headers={"X-API-Key": wang})
+    assert other.status_code == 403
+    assert "belongs to 'li'" in other.json()["detail"]
+    assert client.get(f"/api/v1/watchlists/{mine['id']}").status_code == 200
+    assert client.delete(f"/api/v1/watchlists/{mine['id']}", headers=auth).status_code == 204
+    assert client.delete("/api/v1/watchlists/999", headers={"X-API-Key": wang}).status_code == 404

@@ -107,3 +107,20 @@ def test_top_players_world_and_china(views: SearchBackend) -> None:
     china = top_players(views, Filters(), "cn", size=3)
     assert [(p.name, p.count) for p in china.players] == [("GOERTEK", 6), ("HISENSE", 2)]
     assert top_players(views, Filters(jurisdiction=["US"]), "cn").players == []
+
+
+def test_applicant_detail(views: SearchBackend) -> None:
+    """One applicant's filings per year, technologies, sub-topics and newest documents, on every engine."""
+    from search.applicant import applicant_detail
+
+    detail = applicant_detail(views, "GOERTEK", Filters())
+    assert detail.total == 6  # CN13A is undated: counted, in no year
+    assert detail.years == [2018, 2019, 2020, 2021, 2022, 2023]
+    assert detail.counts == [1, 1, 0, 1, 1, 1]
+    assert [(b.value, b.count) for b in detail.techs] == [(NED, 5), (PI, 1)]
+    assert {b.value: b.count for b in detail.subtopics} == {"pancake_optics": 3 + 1, "waveguide": 1,
+                                                           "eye_tracking": 1}
+    assert detail.co_applicants == []
+    assert [h.id for h in detail.newest[:3]] == ["CN10A", "CN9A", "CN5A"]
+    within = applicant_detail(views, "GOERTEK", Filters(techs=[PI]))
+    assert within.total == 1 and within.years == [2022] and within.counts == [1]

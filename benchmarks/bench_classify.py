@@ -80,12 +80,17 @@ def _init(model_dir: str) -> None:
     _WORKER = Classifier.load(model_dir)
 
 
-def _label_lines(lines: list[str]) -> int:
-    """Parse and label a chunk of JSON lines in a worker (what `vrscope label` does per batch)."""
+def _label_lines(lines: list[str]) -> tuple[int, float]:
+    """Parse and label a chunk of JSON lines in a worker (what `vrscope label` does per batch).
+
+    Returns the documents labelled and the worker's CPU seconds spent on them.
+    """
     from classify.corpus import record_from_row
 
     assert _WORKER is not None
-    return len(_WORKER.predict([record_from_row(json.loads(line)) for line in lines]))
+    cpu = time.process_time()
+    done = len(_WORKER.predict([record_from_row(json.loads(line)) for line in lines]))
+    return done, time.process_time() - cpu
 
 
 def as_lines(docs: list[Patent | Standard]) -> list[str]:
@@ -102,20 +107,28 @@ def as_lines(docs: list[Patent | Standard]) -> list[str]:
 
 
 def measure(clf: Classifier, model_dir: Path, docs: list[Patent | Standard], jobs: int,
-            batch: int = 2000) -> float:
-    """Documents per second: one process labels records; several parse and label JSON lines."""
+            batch: int = 2000) -> tuple[float, float]:
+    """(documents per wall-clock second, documents per CPU second of all processes involved).
+
+    One process labels records; several parse and label JSON lines. On a machine shared with other
+    work the wall-clock figure drops with the load; the CPU figure does not, and ``jobs`` × it is
+    what ``jobs`` idle cores would give if the work splits evenly.
+    """
     if jobs == 1:
         clf.predict(docs[:batch])  # warm up (jieba dictionary, vocabularies)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         for i in range(0, len(docs), batch):
             clf.predict(docs[i:i + batch])
-        return len(docs) / (time.perf_counter() - started)
+        return len(docs) / (time.perf_counter() - started), len(docs) / (time.process_time() - cpu)
     lines = as_lines(docs)
     with ProcessPoolExecutor(jobs, initializer=_init, initargs=(str(model_dir),)) as pool:
         list(pool.map(_label_lines, [lines[:200]] * jobs))  # warm up every worker
-        started = time.perf_counter()
-        done = sum(pool.map(_label_lines, [lines[i:i + batch] for i in range(0, len(lines), batch)]))
-        return done / (time.perf_counter() - started)
+        started, cpu = time.perf_counter(), time.process_time()
+        results = list(pool.map(_label_lines, [lines[i:i + batch] for i in range(0, len(lines), batch)]))
+        wall = time.perf_counter() - started
+        cpu = time.process_time() - cpu + sum(seconds for _, seconds in results)
+        done = sum(n for n, _ in results)
+        return done / wall, done / cpu
 
 
 def write_section(path: Path, body: str) -> None:
@@ -144,6 +157,7 @@ def main() -> None:
     clf.save(args.model_dir, card=False)
     clf = Classifier.load(args.model_dir)
     chars = sum(len(t) for d in docs[:1000] for t in d.texts().values()) / 1000
+    load_before = os.getloadavg()[0]
     rates = {jobs: measure(clf, args.model_dir, docs, jobs) for jobs in args.jobs}
     lines = ["## Classifier", "",
              f"`benchmarks/bench_classify.py --docs {args.docs}`: synthetic bilingual documents (3/4 patents "
@@ -151,18 +165,24 @@ def main() -> None:
              f"or off-topic term), {chars:.0f} characters each on "
              f"average, labelled in batches of 2,000 with `Classifier.predict` (weak labels, features, "
              f"calibrated scores, thresholds). Machine: {os.cpu_count()} CPU(s), Python "
-             f"{platform.python_version()}.", "", "| worker processes | documents/s |", "|---:|---:|"]
-    lines += [f"| {jobs} | {rate:,.0f} |" for jobs, rate in rates.items()]
-    best = max(rates.values())
-    verdict = "meets" if best >= 5000 else "does not yet meet"
-    lines += ["", f"Target: ≥ 5,000 documents/s on 2 cores; the best figure here ({best:,.0f}/s) {verdict} "
-              "it. "
-              "The two-process figure parses and labels JSON lines in a process pool (what a split "
-              "`vrscope label` run does). Profile of one process: taxonomy-term matching (weak labels of "
-              "text and title, trie regexes) ~45%, word features (segmentation, vocabulary look-up) ~35%, "
-              "hint tokens and record handling the rest. Done so far: one trie regex per script instead of "
-              "one search per term (~10x), NFKC only when needed, cached taxonomy hashes, no character "
-              "n-grams. Load average while measuring: " + " ".join(f"{x:.1f}" for x in os.getloadavg()) + "."]
+             f"{platform.python_version()}.", "",
+             "| worker processes | documents/s (wall clock) | documents per CPU-second | "
+             "× processes (idle cores) |", "|---:|---:|---:|---:|"]
+    lines += [f"| {jobs} | {wall:,.0f} | {cpu:,.0f} | {jobs * cpu:,.0f} |"
+              for jobs, (wall, cpu) in rates.items()]
+    best_wall = max(wall for wall, _ in rates.values())
+    two_cores = 2 * rates[max(rates)][1]  # the most-processes row: JSON parsing and the parent included
+    verdict = "meets" if best_wall >= 5000 else "does not meet"
+    lines += ["", f"Target: ≥ 5,000 documents/s on 2 cores. Best wall-clock figure here: {best_wall:,.0f}/s, "
+              f"which {verdict} it; CPU cost per document gives {two_cores:,.0f}/s on two idle cores "
+              f"(2 × documents per CPU-second of the {max(rates)}-process row, parent process included). "
+              "Load average (1 min) "
+              f"before measuring {load_before:.1f}, after {os.getloadavg()[0]:.1f}: on a shared machine "
+              "the wall-clock figures are lower bounds. The two-process rows parse and label JSON lines "
+              "in a process pool (what a split `vrscope label` run does). Per document, one process: "
+              "weak labels (taxonomy terms by Aho-Corasick over text and title, code maps, hint tokens) "
+              "~45%, word features (segmentation and vocabulary look-up without scikit-learn's per-token "
+              "loop) ~40%, JSON parsing and records ~10%, scores and labels the rest."]
     body = "\n".join(lines)
     print(body)
     if not args.no_write:

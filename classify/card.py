@@ -53,6 +53,40 @@ def _scores_table(metadata: dict[str, Any]) -> dict[str, list[Any]]:
     return rows
 
 
+def _per_label_table(metadata: dict[str, Any]) -> dict[str, list[Any]]:
+    """Precision, recall, F1 and support per label of each grouped cross-validation."""
+    rows: dict[str, list[Any]] = {"evaluation": [], "label": [], "precision": [], "recall": [], "F1": [],
+                                  "support": []}
+    for name, result in sorted(metadata.get("scores", {}).items()):
+        if not result or not result.get("cv"):
+            continue
+        for label, v in result.get("per_label", {}).items():
+            rows["evaluation"].append(name)
+            rows["label"].append(label)
+            for column, key in (("precision", "precision"), ("recall", "recall"), ("F1", "f1")):
+                rows[column].append(f"{v[key]:.3f}")
+            rows["support"].append(v.get("support", ""))
+    return rows
+
+
+def _reproduce(metadata: dict[str, Any]) -> str:
+    """The commands that give this model and its figures (from what the metadata says it was fed)."""
+    data = metadata.get("training_data") or {}
+    dev = (data.get("dev") or {}).get("path") or (data.get("dev") or {}).get("name")
+    splits = [name.removeprefix("cv_") for name, r in sorted(metadata.get("scores", {}).items())
+              if r and r.get("cv")]
+    lines = ["```sh"]
+    train = "vrscope train" + (f" --dev {dev}" if dev else "")
+    train += "".join(f" --split {s}" for s in splits)
+    train += "".join(f" --unlabelled {u.get('path') or u.get('name')}" for u in data.get("unlabelled", []))
+    lines.append(train)
+    for split in splits if dev else []:
+        lines.append(f"vrscope evaluate --input {dev} --cv 5 --group-by {split}")
+    lines.append("```")
+    return "\n".join(lines) + ("\n\nThe CV figures are out-of-fold: every fold trains the whole model "
+                                "(thresholds included) without the held-out groups' gold labels.")
+
+
 def write_card(directory: str | Path, metadata: dict[str, Any]) -> Path:
     """Write README.md (the model card) into a saved model's directory and return its path."""
     from skops import card
@@ -65,8 +99,9 @@ def write_card(directory: str | Path, metadata: dict[str, Any]) -> Path:
         "Model description": (
             f"`{metadata['model_version']}`: one calibrated logistic regression per label over word "
             "uni/bigrams (rjieba for Chinese), CPC/IPC/ICS/committee tokens and rule-evidence features "
-            "(taxonomy terms, code maps). Per-label thresholds were chosen on out-of-fold predictions "
-            "(gold labels where there are enough, else weak labels)."),
+            "(taxonomy terms, sub-topic → technology evidence, code maps). Platt scaling and per-label "
+            "thresholds were chosen on out-of-fold predictions (gold labels where there are enough, else "
+            "weak labels); a label with few positives has its threshold shrunk towards its group's."),
         "Model description/Intended uses & limitations": f"{INTENDED_USE}\n\n{LIMITATIONS}",
         "Model description/Training Procedure": (
             f"Examples: {json.dumps(metadata.get('n_examples', {}))}. Store documents: "
@@ -82,9 +117,13 @@ def write_card(directory: str | Path, metadata: dict[str, Any]) -> Path:
             f"- libraries: {', '.join(f'{k} {v}' for k, v in metadata.get('libraries', {}).items())}"),
     })
     model_card.add_table(folded=False, **{"Evaluation Results": _scores_table(metadata)})
+    per_label = _per_label_table(metadata)
+    if per_label["label"]:
+        model_card.add_table(folded=False, **{"Evaluation Results/Per label (grouped CV)": per_label})
     model_card.add(**{"Evaluation Results/Targets": "\n".join(
         f"- {name}: relevance F1 ≥ {t['relevance_f1']}, technology macro-F1 ≥ {t['techs_macro_f1']}"
         for name, t in TARGETS.items())})
+    model_card.add(**{"Evaluation Results/How to reproduce": _reproduce(metadata)})
     thresholds = metadata.get("chosen_thresholds", {})
     sources = metadata.get("threshold_source", {})
     model_card.add_table(folded=True, **{"Decision thresholds": {

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -18,6 +20,7 @@ from vrscope.records import Patent, Standard
 
 if TYPE_CHECKING:
     import rjieba
+    from scipy.sparse import csr_matrix
     from sklearn.compose import ColumnTransformer
 
 TEXT, CODES, HINTS = 0, 1, 2  # columns of the model's input matrix
@@ -26,6 +29,7 @@ _STOP = frozenset(
     "a an and are as at be by for from has have in into is it its of on or that the their this to was "
     "were which with within not no can may shall should be been being such than other also these those "
     "i ii iii iv v".split())
+_MISSING = itertools.repeat(-1)  # dict.get's default for every token
 _TAXONOMY_KINDS = {"anchor": "a", "term": "t", "negative": "neg"}
 
 
@@ -37,6 +41,7 @@ class Doc:
     codes: tuple[str, ...] = ()
     hints: tuple[str, ...] = ()
     title: str = ""
+    part: str = ""  # the part's own title when the title names a part of a series ('Part 3: …')
 
     @property
     def code_string(self) -> str:
@@ -76,30 +81,58 @@ def committee_tokens(committee: str | None) -> list[str]:
     return [f"committee:{'_'.join(n.split())}" for n in names if n]
 
 
-def _concept_tokens(weak: WeakLabels, prefix: str = "") -> list[str]:
-    """'a:<concept>' per anchor, 't:<concept>' per plain term, 'neg:<concept>' per off-topic match."""
+def _matched(weak: WeakLabels) -> list[tuple[str, str]]:
+    """(kind, concept) per taxonomy match: kind 'a' anchor, 't' plain term, 'neg' off-topic term."""
     out = []
+    kinds = _TAXONOMY_KINDS
     for item in weak.evidence:
         kind, _, rest = item.partition(":")
-        if kind in _TAXONOMY_KINDS:
-            out.append(f"{prefix}{_TAXONOMY_KINDS[kind]}:{rest.partition(':')[0]}")
+        if kind in kinds:
+            out.append((kinds[kind], rest.partition(":")[0]))
     return out
+
+
+def _concept_tokens(weak: WeakLabels, prefix: str = "") -> list[str]:
+    """'a:<concept>' per anchor, 't:<concept>' per plain term, 'neg:<concept>' per off-topic match."""
+    return [f"{prefix}{kind}:{concept}" for kind, concept in _matched(weak)]
+
+
+def _tech_tokens(matched: list[tuple[str, str]], parents: dict[str, str], prefix: str,
+                 named: bool) -> list[str]:
+    """'<prefix>s:<tech>' per technology a sub-topic's term backs; with ``named`` also '<prefix>t:<tech>'
+    per technology named by its own anchor or term (an anchor counts as a term too)."""
+    backed: set[str] = set()
+    own: set[str] = set()
+    for kind, concept in matched:
+        tech = parents.get(concept)
+        if tech is not None and kind != "neg":
+            (own if tech == concept else backed).add(tech)
+    out = [f"{prefix}s:{t}" for t in sorted(backed)]
+    return out + [f"{prefix}t:{t}" for t in sorted(own)] if named else out
 
 
 def hint_tokens(weak: WeakLabels, title: WeakLabels | None = None, codes: WeakLabels | None = None,
                 parents: dict[str, str] | None = None) -> list[str]:
-    """Rule evidence as tokens, so the model learns how far to trust taxonomy terms and code maps."""
+    """Rule evidence as tokens, so the model learns how far to trust taxonomy terms and code maps.
+
+    With ``parents`` (concept → technology) a sub-topic's specific term also gives 's:<tech>' (and
+    'Ts:<tech>' in the title): a technology's generic words back it less than a sub-topic's, and one
+    token per technology lets what is learnt from one sub-topic carry over to its siblings.
+    """
     levels = [f"hint:rel>={t}" for t in (0.1, 0.4, RELEVANCE_THRESHOLD) if weak.score >= t]
     out = levels + sorted(f"hint:{t}" for t in weak.targets() if t != "relevant")
-    concepts = _concept_tokens(weak)
-    out += concepts
+    matched = _matched(weak)
+    out += [f"{kind}:{concept}" for kind, concept in matched]
     if parents is not None:  # how many distinct concepts back each technology
-        ids = [c.partition(":")[2] for c in concepts if not c.startswith("neg:")]
-        support = Counter(parents[i] for i in ids if i in parents)
+        support = Counter(parents[c] for kind, c in matched if kind != "neg" and c in parents)
         out += [f"n:{tech}>={k}" for tech, n in support.items() for k in (2, 3) if n >= k]
+        out += _tech_tokens(matched, parents, "", named=False)
     if title is not None:
-        out += _concept_tokens(title, "T")
+        titled = _matched(title)
+        out += [f"T{kind}:{concept}" for kind, concept in titled]
         out += [f"T{t}" for t in ("rel>=0.75",) if title.relevant]
+        if parents is not None:
+            out += _tech_tokens(titled, parents, "T", named=True)
     if codes is not None:
         out += [f"code:rel>={t}" for t in (0.4, RELEVANCE_THRESHOLD) if codes.score >= t]
         out += sorted(f"code:{t}" for t in codes.targets() if t != "relevant")
@@ -117,7 +150,24 @@ def doc_from_record(record: Patent | Standard) -> Doc:
     else:
         codes = ics_tokens(record.ics) + committee_tokens(record.committee)
         title = "\n".join(t for t in (record.title_zh, record.title_en) if t)
+        part = "\n".join(part_title(t) for t in (record.title_zh, record.title_en) if t)
+        return Doc(text, tuple(codes), title=title, part=part if part != title else "")
     return Doc(text, tuple(codes), title=title)
+
+
+_PART = re.compile(r"(?:\bPart\s*\d+(?:[-.]\d+)*\s*[:：]|第\s*\d+(?:[-.]\d+)*\s*部分\s*[:：])", re.I)
+
+
+def part_title(title: str) -> str:
+    """What one part of a multi-part standard is about: the title after its last 'Part N:' / '第N部分：'.
+
+    'Coded representation of immersive media - Part 3: Versatile video coding' → 'Versatile video
+    coding'. The series title still counts as text; the title features describe the part itself.
+    A title with no part marker is returned whole.
+    """
+    marks = list(_PART.finditer(title))
+    rest = title[marks[-1].end():].strip() if marks else ""
+    return rest or title
 
 
 @functools.lru_cache(maxsize=8)
@@ -140,7 +190,10 @@ def document(item: Patent | Standard | str, taxonomy: Taxonomy = TAXONOMY) -> tu
         weak = codes | weak
     title = weak_labels_from_text(doc.title, taxonomy) if doc.title else None
     hints = hint_tokens(weak, title, codes, _parents(taxonomy))
-    return Doc(doc.text, doc.codes, tuple(hints), doc.title), weak
+    if doc.part:  # what the part itself is about, beside the series title
+        part = weak_labels_from_text(doc.part, taxonomy)
+        hints += _concept_tokens(part, "P") + (["Prel>=0.75"] if part.relevant else ["Prel<0.75"])
+    return Doc(doc.text, doc.codes, tuple(hints), doc.title, doc.part), weak
 
 
 def as_matrix(docs: Sequence[Doc]) -> np.ndarray:
@@ -168,40 +221,50 @@ def _segmenter() -> rjieba.Jieba:
     return jieba
 
 
-_STEMS: dict[str, str] = {}
+_WORDS: dict[str, str] = {}  # English token → its stem, or "" for a stop word or a number (memo)
 
 
 def _stem(word: str) -> str:
-    """A very light English stemmer: plural endings only ('displays' → 'display'); memoized."""
-    stem = _STEMS.get(word)
-    if stem is None:
-        stem = word
-        if len(word) > 4 and word.endswith("ies"):
-            stem = word[:-3] + "y"
-        elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            stem = word[:-1]
-        if len(_STEMS) < 500_000:
-            _STEMS[word] = stem
-    return stem
+    """A very light English stemmer: plural endings only ('displays' → 'display')."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _word(token: str) -> str:
+    """The feature word of an English token ('' to drop it), memoized."""
+    word = "" if token in _STOP or token.isdigit() else _stem(token)
+    if len(_WORDS) < 500_000:
+        _WORDS[token] = word
+    return word
 
 
 def segment(text: str) -> list[str]:
     """Word tokens: jieba for Chinese runs, plain (lightly stemmed) words otherwise; stop words dropped."""
     out: list[str] = []
     cut = None
-    for tok in _TOKEN.findall(normalize_text(text).lower()):
+    words = _WORDS
+    if not unicodedata.is_normalized("NFKC", text):  # tokens ignore separators: NFKC is all it needs
+        text = unicodedata.normalize("NFKC", text)
+    for tok in _TOKEN.findall(text.lower()):
         if tok[0] >= "\u3400":
             cut = cut or _segmenter().cut
-            out.extend(w for w in cut(tok) if not w.isspace())
-        elif tok not in _STOP and not tok.isdigit():
-            out.append(_stem(tok))
+            out.extend(cut(tok))  # a run of CJK characters: no spaces to drop
+        else:
+            word = words.get(tok)
+            if word is None:
+                word = _word(tok)
+            if word:
+                out.append(word)
     return out
 
 
 def analyze(text: str) -> list[str]:
     """Word unigrams and adjacent bigrams of the segmented text (the word vectorizer's analyzer)."""
     words = segment(text)
-    return words + [f"{a} {b}" for a, b in zip(words, words[1:], strict=False)]
+    return words + list(map(" ".join, zip(words, words[1:], strict=False)))
 
 
 def build_features(hint_weight: float = 1.0, code_weight: float = 1.0, word_weight: float = 1.0,
@@ -219,6 +282,56 @@ def build_features(hint_weight: float = 1.0, code_weight: float = 1.0, word_weig
         ("hints", CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, dtype=np.float32),
          HINTS),
     ], transformer_weights={"word": word_weight, "codes": code_weight, "hints": hint_weight})
+
+
+def _fast_analyzer(vectorizer: Any) -> Callable[[str], list[str]]:
+    """The vectorizer's analyzer; ``str.split`` for the code and hint vectorizers (same tokens)."""
+    v = vectorizer
+    plain = (v.analyzer == "word" and v.token_pattern == r"\S+" and not v.lowercase and v.preprocessor is None
+             and v.tokenizer is None and not v.stop_words and v.strip_accents is None
+             and tuple(v.ngram_range) == (1, 1))
+    return str.split if plain else vectorizer.build_analyzer()
+
+
+def transform(features: ColumnTransformer, docs: Sequence[Doc]) -> csr_matrix:
+    """``features.transform(as_matrix(docs))`` without scikit-learn's per-token loop: same matrix, faster.
+
+    Each fitted vectorizer's analyzer runs once per text; tokens become column ids through one
+    ``dict.get`` pass, counts are summed by scipy, then the vectorizer's own TF-IDF step (if any),
+    its transformer weight, and the blocks stacked in order.
+    """
+    from scipy.sparse import csr_matrix, hstack
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    columns = {TEXT: [d.text for d in docs], CODES: [d.code_string for d in docs],
+               HINTS: [d.hint_string for d in docs]}
+    weights = features.transformer_weights or {}
+    blocks = []
+    for name, transformer, column in features.transformers_:
+        if name == "remainder" or transformer == "drop":
+            continue
+        get = transformer.vocabulary_.get
+        analyzer = _fast_analyzer(transformer)
+        ids: list[int] = []  # column id per token, -1 for tokens outside the vocabulary
+        lengths: list[int] = []
+        for text in columns[column]:
+            before = len(ids)
+            ids += map(get, analyzer(text), _MISSING)
+            lengths.append(len(ids) - before)
+        cols = np.fromiter(ids, dtype=np.int64, count=len(ids))
+        rows = np.repeat(np.arange(len(docs)), np.array(lengths, dtype=np.int64))
+        known = cols >= 0
+        x = csr_matrix((np.ones(int(known.sum()), dtype=transformer.dtype), (rows[known], cols[known])),
+                       shape=(len(docs), len(transformer.vocabulary_)))
+        x.sum_duplicates()
+        if transformer.binary:
+            x.data.fill(1)
+        if isinstance(transformer, TfidfVectorizer):
+            x = transformer._tfidf.transform(x, copy=False)
+        if name in weights and weights[name] != 1:
+            x = x * weights[name]
+        blocks.append(x)
+    return hstack(blocks, format="csr")
 
 
 def feature_names(features: ColumnTransformer) -> list[str]:

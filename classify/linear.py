@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 # A label's threshold and calibration come from gold examples when there are at least this many
 # positives and negatives among them, else from weak examples, else they stay at the default.
 MIN_VALIDATION = 8
+SHRINK_POSITIVES = 30  # see calibrate()
 THRESHOLD_GRID = np.round(np.arange(0.10, 0.91, 0.01), 2)
 
 
@@ -45,8 +46,14 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def _fit_one(x: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float) -> tuple[np.ndarray, float]:
-    """One balanced, weighted L2 logistic regression → (coef, intercept)."""
+    """One balanced, weighted L2 logistic regression → (coef, intercept); zero-weight rows are left out."""
     from sklearn.linear_model import LogisticRegression
+
+    if (weight <= 0).any():
+        rows = np.flatnonzero(weight > 0)
+        x, y, weight = x[rows], y[rows], weight[rows]
+    if y.min() == y.max():  # one class only among the rows it may learn from: a constant vote
+        return np.zeros(x.shape[1], np.float32), 5.0 if y.max() else -5.0
 
     model = LogisticRegression(C=c, class_weight="balanced", solver="liblinear", max_iter=1000,
                                random_state=0)
@@ -56,9 +63,14 @@ def _fit_one(x: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float) -> tupl
 
 def fit_weights(x: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float,
                 jobs: int = 2) -> tuple[np.ndarray, np.ndarray]:
-    """Weights for every column of y (liblinear frees the GIL, so threads use both cores)."""
+    """Weights for every column of y (liblinear frees the GIL, so threads use both cores).
+
+    ``weight`` is one weight per row, or one per row and column of y (0 = the row says nothing
+    about that label).
+    """
+    weights = weight if weight.ndim == 2 else np.broadcast_to(weight[:, None], y.shape)
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        fitted = list(pool.map(lambda j: _fit_one(x, y[:, j], weight, c), range(y.shape[1])))
+        fitted = list(pool.map(lambda j: _fit_one(x, y[:, j], weights[:, j], c), range(y.shape[1])))
     coef = np.vstack([f[0] for f in fitted]) if fitted else np.zeros((0, x.shape[1]), np.float32)
     return coef, np.array([f[1] for f in fitted], dtype=np.float64)
 
@@ -72,10 +84,11 @@ def out_of_fold(x: csr_matrix, y: np.ndarray, weight: np.ndarray, groups: Sequen
     n_groups = len(set(groups))
     for train, test in GroupKFold(n_splits=min(folds, n_groups)).split(x, y, groups):
         ytrain = y[train]
+        wtrain = weight[train] if weight.ndim == 2 else np.broadcast_to(weight[train][:, None], ytrain.shape)
         coef, intercept = np.zeros((y.shape[1], x.shape[1]), np.float32), np.zeros(y.shape[1])
         ok = [j for j in range(y.shape[1]) if 0 < ytrain[:, j].sum() < len(train)]
         if ok:
-            coef[ok], intercept[ok] = fit_weights(x[train], ytrain[:, ok], weight[train], c, jobs)
+            coef[ok], intercept[ok] = fit_weights(x[train], ytrain[:, ok], wtrain[:, ok], c, jobs)
         for j in set(range(y.shape[1])) - set(ok):  # one class only in this fold: a constant vote
             intercept[j] = 5.0 if ytrain[:, j].any() else -5.0
         out[test] = np.asarray(x[test] @ coef.T) + intercept
@@ -113,20 +126,35 @@ def calibrate(decision: np.ndarray, y: np.ndarray, gold: np.ndarray, weak: np.nd
 
     ``gold`` and ``weak`` are boolean masks (examples × labels) of the examples whose target for the
     label is a human judgement or a weak label; calibration and thresholds use gold when there is
-    enough of it (MIN_VALIDATION positives and negatives).
+    enough of it (MIN_VALIDATION positives and negatives). A label's own best threshold is noisy when
+    it has few positives, so it is shrunk towards the best threshold of its group ('tech:', 'form:' …)
+    pooled over the group's labels calibrated on the same source: weight n / (n + SHRINK_POSITIVES)
+    on its own, n being its positives.
     """
     params = np.tile([1.0, 0.0], (len(labels), 1))
-    thresholds: dict[str, float] = {}
+    own: dict[str, tuple[float, int]] = {}
     source: dict[str, str] = {}
+    pooled: dict[tuple[str, str], list[tuple[np.ndarray, np.ndarray]]] = {}
     for j, label in enumerate(labels):
         for name, mask in (("gold", gold[:, j]), ("weak", weak[:, j])):
             truth = y[mask, j]
             if truth.sum() >= MIN_VALIDATION and (1 - truth).sum() >= MIN_VALIDATION:
                 a, b = platt(decision[mask, j], truth)
                 params[j] = (a, b)
-                thresholds[label] = best_threshold(sigmoid(a * decision[mask, j] + b), truth)
+                proba = sigmoid(a * decision[mask, j] + b)
+                own[label] = (best_threshold(proba, truth), int(truth.sum()))
                 source[label] = name
+                pooled.setdefault((label.partition(":")[0], name), []).append((proba, truth))
                 break
         else:
             source[label] = "default"
+    thresholds: dict[str, float] = {}
+    for label, (threshold, positives) in own.items():
+        parts = pooled[(label.partition(":")[0], source[label])]
+        if len(parts) > 1:
+            proba, truth = np.concatenate([p for p, _ in parts]), np.concatenate([t for _, t in parts])
+            group = best_threshold(proba, truth)
+            w = positives / (positives + SHRINK_POSITIVES)
+            threshold = round(w * threshold + (1 - w) * group, 2)
+        thresholds[label] = threshold
     return params, thresholds, source

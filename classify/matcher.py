@@ -1,46 +1,28 @@
-"""A fast multi-term matcher: every taxonomy term in one pass per script, with the old semantics.
+"""A fast multi-term matcher: every taxonomy term in one Aho-Corasick pass per script.
 
 English terms match on word boundaries (all-caps acronyms case-sensitively, the rest not), a space
 in a term also matches no space ("head mounted" ~ "headmounted"), a plural "s"/"es" is allowed.
-Chinese (CJK-containing) terms match as substrings of the lower-cased text. Terms are compiled into
-prefix tries, so matching costs one regex scan per script instead of one search per term; a match
-also reports every shorter term that is a prefix of it (overlaps are never lost).
+Chinese (CJK-containing) terms match as substrings of the lower-cased text. All terms are compiled
+into two Aho-Corasick automata (``ahocorasick_rs``, in Rust): one over the lower-cased text for
+case-insensitive English and Chinese terms, one over the text as written for acronyms. Every
+(overlapping) occurrence is found; word boundaries are checked in Python on the few hits. Masked
+phrases ("AR coating") are patterns of the same automaton and hide the terms they overlap.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
-_WORD_END = r"(?:s|es)?(?![A-Za-z0-9])"
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _SPACE = re.compile(r"\s+")
 _HAS_CJK = re.compile(f"[{_CJK}]")
-
-
-def trie_pattern(keys: Iterable[str], space: str) -> str:
-    """A regex matching any key, factored as a prefix trie; a ' ' in a key becomes ``space``."""
-    trie: dict[str, dict] = {}
-    for key in keys:
-        node = trie
-        for ch in key:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict[str, dict]) -> str:
-        """The pattern of one trie node (greedy: longer terms are tried first)."""
-        alts = [(space if ch == " " else re.escape(ch)) + emit(child)
-                for ch, child in sorted(node.items()) if ch]
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if "" in node:
-            return (body + "?") if len(alts) == 1 and len(alts[0]) == 1 else f"(?:{body})?"
-        return body
-
-    return emit(trie)
+_CHINESE, _WORD, _MASK = 0, 1, 2  # kinds of lower-cased patterns
+MAX_SPACE_VARIANTS = 4  # a term with more spaces than this matches with all or none of them
 
 
 def _squash(text: str) -> str:
@@ -48,97 +30,129 @@ def _squash(text: str) -> str:
     return _SPACE.sub("", text)
 
 
-@dataclass(frozen=True)
-class TermMatcher:
-    """Compiled tries of many terms, each term carrying one or more payloads."""
-
-    insensitive: re.Pattern[str] | None
-    sensitive: re.Pattern[str] | None
-    chinese: re.Pattern[str] | None
-    by_key_i: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
-    by_key_s: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
-    by_key_zh: Mapping[str, tuple[object, ...]] = field(default_factory=dict)
-
-    def find(self, text: str, lowered: str | None = None) -> list[tuple[str, object]]:
-        """Every (matched term, payload), overlapping matches included; ``lowered`` = text.lower()."""
-        out: list[tuple[str, object]] = []
-        lowered = text.lower() if lowered is None else lowered
-        for pattern, table, subject in ((self.insensitive, self.by_key_i, lowered),
-                                        (self.sensitive, self.by_key_s, text)):
-            if pattern is not None:  # each distinct term is looked up once
-                for term in dict.fromkeys(_scan(pattern, subject, bounded=True)):
-                    out.extend((term, p) for p in table.get(term.replace(" ", ""), ()))
-        if self.chinese is not None and _HAS_CJK.search(lowered):
-            for term in dict.fromkeys(_scan(self.chinese, lowered, bounded=False)):
-                out.extend((term, p) for p in self.by_key_zh.get(term, ()))
-        return out
-
-
-def _scan(pattern: re.Pattern[str], text: str, bounded: bool) -> Iterator[str]:
-    """Every term match, overlapping ones included: search again one character after each match start.
-
-    The patterns start with the trie itself (no look-around), so the regex engine skips quickly to
-    positions where some term can begin; the word-start check is done here.
-    """
-    search = pattern.search
-    pos = 0
-    while (m := search(text, pos)) is not None:
-        start = m.start()
-        if not (bounded and start and text[start - 1] in _ALNUM):
-            yield m.group(1)
-        pos = start + 1
-
-
-def _closure(keys: Sequence[str], word_bounded: bool) -> dict[str, list[str]]:
-    """For each key, itself and every shorter key that is a (word-boundary) prefix of it."""
-    keyset = set(keys)
-    out: dict[str, list[str]] = {}
-    for key in keys:
-        prefixes = [key]
-        for n in range(1, len(key)):
-            head = key[:n]
-            if head in keyset and (not word_bounded or key[n] == " "):
-                prefixes.append(head)
-        out[key] = prefixes
+def _space_variants(term: str) -> list[str]:
+    """The term with each of its spaces kept or dropped ("a b c" → "a b c", "ab c", "a bc", "abc")."""
+    parts = term.split(" ")
+    gaps = len(parts) - 1
+    if gaps == 0:
+        return [term]
+    if gaps > MAX_SPACE_VARIANTS:
+        return [term, "".join(parts)]
+    out = []
+    for joins in itertools.product((" ", ""), repeat=gaps):
+        out.append(parts[0] + "".join(j + p for j, p in zip(joins, parts[1:], strict=True)))
     return out
 
 
-def compile_terms(terms: Iterable[tuple[str, object]]) -> TermMatcher:
-    """Compile (normalized term, payload) pairs; a term is Chinese when it contains a CJK character."""
-    groups: dict[str, dict[str, list[object]]] = {"i": {}, "s": {}, "zh": {}}
+@dataclass(frozen=True)
+class TermMatcher:
+    """Compiled automata of many terms, each term carrying one or more payloads."""
+
+    lowered: Any  # ahocorasick_rs.AhoCorasick over lower-cased English and Chinese variants, or None
+    cased: Any  # the same over all-caps acronyms, matched against the text as written, or None
+    lowered_keys: tuple[tuple[str, int], ...] = ()  # pattern index → (payload key, _CHINESE/_WORD/_MASK)
+    cased_keys: tuple[str, ...] = ()  # pattern index → payload key
+    payloads: dict[str, tuple[object, ...]] = field(default_factory=dict)  # group + key → payloads
+
+    def find(self, text: str, lowered: str | None = None) -> list[tuple[str, object]]:
+        """Every (term as matched, payload), each term once, in text order; ``lowered`` = text.lower().
+
+        A match overlapping a masked phrase ("AR coating", "MR imaging") is dropped.
+        """
+        lowered = text.lower() if lowered is None else lowered
+        hits: list[tuple[int, int, str, str]] = []  # (start, end, matched text, payload key)
+        masked: list[tuple[int, int]] = []
+        seen: set[str] = set()  # payload keys already hit (later hits of a term are skipped ...
+        repeated: list[tuple[int, int, str, str]] = []  # ... but kept aside in case a mask hides the first)
+        if self.lowered is not None:
+            keys = self.lowered_keys
+            for index, start, end in self.lowered.find_matches_as_indexes(lowered, overlapping=True):
+                key, kind = keys[index]
+                if kind == _CHINESE or _bounded(lowered, start, end):
+                    if kind == _MASK:
+                        masked.append((start, end))
+                    elif key in seen:
+                        repeated.append((start, end, lowered[start:end], key))
+                    else:
+                        seen.add(key)
+                        hits.append((start, end, lowered[start:end], key))
+        if self.cased is not None:
+            cased = self.cased_keys
+            for index, start, end in self.cased.find_matches_as_indexes(text, overlapping=True):
+                if _bounded(text, start, end):
+                    key = cased[index]
+                    if key in seen:
+                        repeated.append((start, end, text[start:end], key))
+                    else:
+                        seen.add(key)
+                        hits.append((start, end, text[start:end], key))
+        if masked:  # rare: redo the de-duplication without the masked hits
+            kept = [h for h in hits + repeated
+                    if not any(h[0] < m_end and m_start < h[1] for m_start, m_end in masked)]
+            kept.sort(key=lambda h: h[0])
+            hits, seen = [], set()
+            for hit in kept:
+                if hit[3] not in seen:
+                    seen.add(hit[3])
+                    hits.append(hit)
+        hits.sort(key=lambda h: h[0])
+        payloads = self.payloads
+        return [(matched, p) for _, _, matched, key in hits for p in payloads[key]]
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """A word-bounded match: no letter or digit before it, nothing but a plural 's'/'es' after it."""
+    if start and text[start - 1] in _ALNUM:
+        return False
+    n = len(text)
+    if end < n and text[end] in _ALNUM:
+        if text[end] == "s":
+            end += 1
+        elif text[end] == "e" and end + 1 < n and text[end + 1] == "s":
+            end += 2
+        return end >= n or text[end] not in _ALNUM
+    return True
+
+
+def compile_terms(terms: Iterable[tuple[str, object]], masked: Iterable[str] = ()) -> TermMatcher:
+    """Compile (normalized term, payload) pairs; a term is Chinese when it contains a CJK character.
+
+    ``masked`` phrases (case-insensitive, word-bounded) hide the terms they overlap.
+    """
+    import ahocorasick_rs
+
+    payloads: dict[str, list[object]] = {}
+    lowered: dict[str, tuple[str, int]] = {}  # variant → (payload key, kind)
+    cased: dict[str, str] = {}
     for term, payload in terms:
         if not term:
             continue
         if _HAS_CJK.search(term):
-            group, key = "zh", term.lower()
-        elif any(ch.isalpha() for ch in term) and not any(ch.islower() for ch in term):
-            group, key = "s", term
+            key = term.lower()
+            group_key = "zh" + key
+            lowered.setdefault(key, (group_key, _CHINESE))
         else:
-            group, key = "i", term.lower()
-        payloads = groups[group].setdefault(key, [])
-        if payload not in payloads:
-            payloads.append(payload)
+            upper = any(ch.isalpha() for ch in term) and not any(ch.islower() for ch in term)
+            base = term if upper else term.lower()
+            key = _squash(base)
+            group_key = ("s" if upper else "i") + key
+            for variant in _space_variants(" ".join(base.split())):
+                if upper:
+                    cased.setdefault(variant, group_key)
+                else:
+                    lowered.setdefault(variant, (group_key, _WORD))
+        found = payloads.setdefault(group_key, [])
+        if payload not in found:
+            found.append(payload)
+    for phrase in masked:
+        for variant in _space_variants(" ".join(phrase.lower().split())):
+            lowered[variant] = ("", _MASK)  # a mask wins over a term spelt the same
 
-    def table(group: str) -> dict[str, tuple[object, ...]]:
-        """Squashed key → payloads of the key and of every key that is a prefix of it."""
-        keys = list(groups[group])
-        closure = _closure(keys, word_bounded=group != "zh")
-        out: dict[str, list[object]] = {}
-        for key, prefixes in closure.items():
-            merged = out.setdefault(_squash(key) if group != "zh" else key, [])
-            for prefix in prefixes:
-                merged.extend(p for p in groups[group][prefix] if p not in merged)
-        return {k: tuple(v) for k, v in out.items()}
-
-    def english(group: str, flags: int) -> re.Pattern[str] | None:
-        """One lookahead pattern so that overlapping terms at every word start are found."""
-        if not groups[group]:
+    def automaton(patterns: list[str]) -> Any:
+        """One automaton over the patterns (None when there are none)."""
+        if not patterns:
             return None
-        trie = trie_pattern(groups[group], r"\s?")
-        return re.compile(f"({trie}){_WORD_END}", flags)
+        return ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
 
-    zh = None
-    if groups["zh"]:
-        zh = re.compile(f"({trie_pattern(groups['zh'], ' ')})")
-    # insensitive terms are matched against the lower-cased text (faster than IGNORECASE)
-    return TermMatcher(english("i", 0), english("s", 0), zh, table("i"), table("s"), table("zh"))
+    return TermMatcher(automaton(list(lowered)), automaton(list(cased)), tuple(lowered.values()),
+                       tuple(cased.values()), {k: tuple(v) for k, v in payloads.items()})

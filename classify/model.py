@@ -22,7 +22,7 @@ from classify.artifacts import (
     load_artifacts,
     save_artifacts,
 )
-from classify.features import as_matrix, build_features, compact_vocabularies, document
+from classify.features import as_matrix, build_features, compact_vocabularies, document, transform
 from classify.linear import LinearHeads, calibrate, fit_weights, out_of_fold, sigmoid
 from classify.taxonomy import TAXONOMY, Taxonomy
 from classify.training import (
@@ -67,12 +67,13 @@ class Params:
     """Training parameters (saved in the metadata)."""
 
     c: float = 1.0
-    hint_weight: float = 1.0
+    hint_weight: float = 2.0
     code_weight: float = 0.5
     word_weight: float = 1.0
     gold_weight: float = 3.0
     weak_weight: float = 1.0  # store documents (crawled patents and standards)
     unlabelled_weight: float = 0.5  # catalogue rows: many, noisier weak labels
+    irrelevant_topic_weight: float = 1.0  # gold-irrelevant documents in the topic heads (see _weights)
     folds: int = 3
 
 
@@ -81,8 +82,13 @@ class Classifier:
 
     def __init__(self, *, taxonomy: Taxonomy = TAXONOMY, thresholds: Mapping[str, float] | None = None,
                  default_threshold: float = 0.5, use_taxonomy_examples: bool = True,
-                 choose_thresholds: bool = True, jobs: int = 2, **params: Any) -> None:
-        """Configure (``params``: see Params); then fit(), or use Classifier.train() / Classifier.load()."""
+                 choose_thresholds: bool = True, jobs: int = 1, **params: Any) -> None:
+        """Configure (``params``: see Params); then fit(), or use Classifier.train() / Classifier.load().
+
+        ``jobs`` > 1 fits labels in threads: faster, but liblinear draws from one C random state shared
+        by all threads, so the weights (and the CV figures, by about ±0.002) can differ between runs;
+        the default 1 makes training reproducible.
+        """
         self.taxonomy = taxonomy
         self.labels: list[str] = taxonomy.label_names()
         self.parents: dict[str, str] = {s: taxonomy.parent_of(s) for s in taxonomy.subtopic_ids()}
@@ -160,7 +166,7 @@ class Classifier:
         features = build_features(p.hint_weight, p.code_weight, p.word_weight)
         x = features.fit_transform(as_matrix([ex.doc for ex in examples])).tocsr()
         compact_vocabularies(features)
-        yt, weight = y[:, trainable], np.array([ex.weight for ex in examples])
+        yt, weight = y[:, trainable], self._weights(examples)
         groups = [ex.group for ex in examples]
         platt = np.tile([1.0, 0.0], (len(self.trained_labels), 1))
         self.chosen_thresholds = {}
@@ -177,6 +183,20 @@ class Classifier:
         self._set_metadata(examples, positives, sources, validation)
         self.metadata["training_seconds"] = round(time.perf_counter() - started, 3)
         return self
+
+    def _weights(self, examples: Sequence[Example]) -> np.ndarray:
+        """Sample weights per example and trained label.
+
+        Topic labels are only ever shown for relevant documents, so their heads learn what a relevant
+        document is about: a document a person judged irrelevant says nothing about its topics and
+        can be left out of the topic heads (``Params.irrelevant_topic_weight`` = 0; measured worse, so 1).
+        """
+        weight = np.array([ex.weight for ex in examples], dtype=np.float64)
+        out = np.repeat(weight[:, None], len(self.trained_labels), axis=1)
+        topic = np.array([lab != "relevant" for lab in self.trained_labels])
+        judged_irrelevant = np.array([ex.gold is not None and ex.gold.relevant is False for ex in examples])
+        out[np.ix_(judged_irrelevant, topic)] *= self.params.irrelevant_topic_weight
+        return out
 
     def _validation_masks(self, examples: Sequence[Example]) -> tuple[np.ndarray, np.ndarray]:
         """Which (example, label) targets are gold and which are weak, for calibration and thresholds."""
@@ -249,7 +269,7 @@ class Classifier:
         """The feature matrix of some items."""
         if self.features is None or self.heads is None:
             raise RuntimeError("classifier is not trained; call fit(), Classifier.train() or .load()")
-        return self.features.transform(as_matrix([document(i, self.taxonomy)[0] for i in items])).tocsr()
+        return transform(self.features, [document(i, self.taxonomy)[0] for i in items])
 
     def _full(self, trained: np.ndarray) -> np.ndarray:
         """Scores of the trained labels spread into all labels (constant labels filled in)."""
@@ -288,22 +308,31 @@ class Classifier:
         scores = np.round(scores, 4)
         kept = scores >= np.array([self.threshold(lab) for lab in self.labels])
         rel = self.labels.index("relevant")
+        relevant = kept[:, rel]
+        kept &= relevant[:, None]  # an irrelevant document keeps nothing
+        names = [lab.partition(":") for lab in self.labels]
+        by_row: list[list[int]] = [[] for _ in range(len(scores))]
+        for i, j in zip(*np.nonzero(kept), strict=True):
+            by_row[i].append(int(j))
+        values = scores.tolist()
+        tech_columns = self._tech_columns
         out = []
-        for row, keep in zip(scores, kept, strict=True):
-            relevant = bool(keep[rel])
+        for i, columns in enumerate(by_row):
+            row = values[i]
             techs: dict[str, float] = {}
             subs: dict[str, float] = {}
             forms: dict[str, float] = {}
-            for j in np.flatnonzero(keep) if relevant else ():
-                kind, _, name = self.labels[j].partition(":")
+            for j in columns:
+                kind, _, name = names[j]
                 if name:
-                    {"tech": techs, "sub": subs, "form": forms}[kind][name] = float(row[j])
-            if relevant and not techs and self.tech_floor <= 1.0:
-                best = max(self._tech_columns, key=lambda c: float(row[c]))
+                    {"tech": techs, "sub": subs, "form": forms}[kind][name] = row[j]
+            if relevant[i] and not techs and self.tech_floor <= 1.0:
+                best = max(tech_columns, key=lambda c: row[c])
                 if row[best] >= self.tech_floor:
-                    techs[self.labels[best][5:]] = float(row[best])
-            subs = {sub: s for sub, s in subs.items() if self.parents[sub] in techs}  # shown under its tech
-            out.append(Labels(relevant=relevant, relevance_score=float(row[rel]), techs=techs,
+                    techs[self.labels[best][5:]] = row[best]
+            if subs:  # a sub-topic is shown under its technology
+                subs = {sub: s for sub, s in subs.items() if self.parents[sub] in techs}
+            out.append(Labels(relevant=bool(relevant[i]), relevance_score=row[rel], techs=techs,
                               subtopics=subs, forms=forms, model_version=self.model_version))
         return out
 

@@ -59,10 +59,11 @@ FORMS = (
 TECHS = (
     _c("near_eye_display", "tech", "近眼显示", "Near-eye display",
        zh="近眼光学|光学模组|显示模组|光机|目镜|视场角|眼盒|出瞳|虚像距离|辐辏调节冲突|变焦显示|三维显示|"
-          "双目显示|视觉疲劳|高清显示|小型化|光学镜片|光学器件|显示装置|显示设备",
+          "双目显示|视觉疲劳|高清显示|小型化|光学镜片|光学器件|显示装置|显示设备|眼镜式显示|立体显示|光场显示|全息显示",
        en="display module|optical module|optical engine|light engine|eyepiece|field of view|eye box|eyebox|"
           "exit pupil|virtual image|vergence accommodation|varifocal|3D display|autostereoscopic|"
-          "binocular display|visual fatigue|display device|optical system|image quality",
+          "binocular display|visual fatigue|display device|optical system|image quality|eyewear|"
+          "stereoscopic display|light field display|holographic display|display induced visual fatigue",
        azh="近眼显示|头戴式显示|头戴显示|眼戴显示",
        aen="near eye display|near eye optics|eyewear display|head mounted display|HMD"),
     _c("perception_interaction", "tech", "感知交互", "Perception and interaction",
@@ -146,10 +147,11 @@ SUBTOPICS = (
           "point of gaze|pupil detection|pupil tracking|corneal reflection|glint|eye movement", parent=_P),
     _c("six_dof_tracking", "subtopic", "头部和手部六自由度追踪定位", "Head and hand 6DoF tracking",
        zh="六自由度|头部追踪|头部跟踪|手部追踪|手部跟踪|手柄追踪|位姿估计|位姿追踪|姿态估计|内向外追踪|"
-          "外向内追踪|空间定位|追踪定位|定位设备|视觉惯性里程计|惯性测量单元",
+          "外向内追踪|空间定位|追踪定位|定位设备|视觉惯性里程计|惯性测量单元|航位推算|室内定位|跟踪注册",
        en="6DoF|six degrees of freedom|6 degrees of freedom|head tracking|hand tracking|controller tracking|"
           "pose tracking|pose estimation|inside out tracking|outside in tracking|positional tracking|"
-          "visual inertial odometry|head pose|IMU", parent=_P),
+          "visual inertial odometry|head pose|IMU|dead reckoning|indoor positioning|indoor localization|"
+          "tracking and registration|position tracking|motion tracker", parent=_P),
     _c("face_body_gesture_recognition", "subtopic", "面部/肢体/手势识别", "Face, body, gesture recognition",
        zh="手势识别|手势交互|手势输入|手部姿态|手部关键点|肢体识别|人体姿态|人体骨骼|骨骼追踪|面部识别|人脸识别|"
           "人脸检测|动作识别|姿态识别",
@@ -223,8 +225,9 @@ SUBTOPICS = (
        azh="云VR|云XR|云AR", aen="cloud VR|cloud XR|cloud AR", parent=_R),
     # content_production 内容制作
     _c("panoramic_video", "subtopic", "8K及以上超高清全景视频", "8K+ panoramic video",
-       zh="全景视频|超高清全景|超高清视频|360度视频|360°视频|全向视频|等距柱状投影|立方体投影|视口自适应",
+       zh="全景视频|超高清全景|超高清视频|360度视频|360°视频|全向视频|等距柱状投影|立方体投影|视口自适应|全景图像|全向图像",
        en="panoramic video|360 degree video|360 video|360° video|omnidirectional video|omnidirectional media|"
+          "omnidirectional image|omnidirectional content|360 degree image|JPEG 360|panoramic image|"
           "OMAF|equirectangular|cube map projection|cubemap|viewport dependent|8K|ultra high definition",
        parent=_C),
     _c("stereoscopic_3d_video", "subtopic", "3D视频", "3D video",

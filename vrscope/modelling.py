@@ -26,7 +26,8 @@ def _noop(_: str) -> None:
 def file_info(path: str | Path) -> dict[str, Any]:
     """Name, size and SHA-256 of an input file (recorded in the model's metadata)."""
     data = Path(path).read_bytes()
-    return {"name": Path(path).name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    return {"name": Path(path).name, "path": str(path), "bytes": len(data),
+            "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def load_labelled(path: str | Path) -> list[tuple[Standard | Patent, Correction]]:

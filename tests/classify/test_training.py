@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from classify.corpus import load_unlabelled, record_from_row, series_key
-from classify.linear import best_threshold
+from classify.features import as_matrix, document, hint_tokens, transform
+from classify.linear import SHRINK_POSITIVES, best_threshold, calibrate, sigmoid
 from classify.matcher import compile_terms
 from classify.model import Classifier
 from tests.classify.test_model import CORPUS, EYE_TRACKING_EN, NEAR_EYE_ZH, SHOE, patent
@@ -86,7 +87,8 @@ def test_model_card_and_round_trip(gold_model: Classifier, tmp_path: Path) -> No
     card = (tmp_path / "README.md").read_text(encoding="utf-8")
     meta = json.loads((tmp_path / "metadata.json").read_text(encoding="utf-8"))
     assert "Evaluation Results" in card and "validation_oof" in card and meta["data_hash"] in card
-    assert "Intended uses" in card and "Decision thresholds" in card
+    assert "Intended uses" in card and "Decision thresholds" in card and "How to reproduce" in card
+    assert "vrscope train" in card
     loaded = Classifier.load(tmp_path)
     items = [NEAR_EYE_ZH, EYE_TRACKING_EN, SHOE]
     assert (loaded.predict_proba(items) == gold_model.predict_proba(items)).all()
@@ -143,3 +145,50 @@ def test_matcher_keeps_overlapping_and_prefix_terms() -> None:
     assert found == {"vol", "pcc", "c", "xr"}
     assert {p for _, p in matcher.find("一种头戴式显示模组")} == {"hmd", "module", "head"}
     assert matcher.find("pointcloudy clouds") == [("cloud", "c")]  # word boundaries; plural allowed
+
+
+def test_matcher_masks_and_spacing() -> None:
+    terms = [("AR", "ar"), ("head mounted display", "hmd"), ("haptic", "h"), ("haptics", "hs")]
+    matcher = compile_terms(terms, masked=["AR coating"])
+    assert matcher.find("An AR coating on lenses") == []  # the mask hides the acronym inside it
+    assert {p for _, p in matcher.find("AR coating, then an AR headset")} == {"ar"}
+    assert {p for _, p in matcher.find("a headmounted displays kit")} == {"hmd"}  # space optional, plural
+    assert {p for _, p in matcher.find("Haptics coding")} == {"h", "hs"}  # 'haptic' + plural, and 'haptics'
+    assert matcher.find("ARcade hmdx") == []
+
+
+def test_fast_transform_equals_the_column_transformer(gold_model: Classifier) -> None:
+    docs = [document(item)[0] for item in [NEAR_EYE_ZH, EYE_TRACKING_EN, SHOE, *(s for s, _ in gold_pairs())]]
+    assert gold_model.features is not None
+    expected = gold_model.features.transform(as_matrix(docs)).tocsr()
+    got = transform(gold_model.features, docs)
+    assert got.shape == expected.shape and abs(got - expected).max() == 0
+
+
+def test_sub_topic_terms_back_their_technology() -> None:
+    _, weak = document("Haptic gloves with vibrotactile feedback for virtual reality training")
+    parents = {"haptics": "perception_interaction", "perception_interaction": "perception_interaction"}
+    tokens = hint_tokens(weak, weak, None, parents)
+    assert "s:perception_interaction" in tokens and "Ts:perception_interaction" in tokens
+    _, plain = document("Sensor interaction in virtual reality")  # generic technology words only
+    assert "s:perception_interaction" not in hint_tokens(plain, plain, None, parents)
+
+
+def test_thresholds_of_rare_labels_shrink_towards_their_group() -> None:
+    rng = np.random.default_rng(0)
+    n = 400
+    common = rng.random(n) < 0.5
+    rare = np.zeros(n, dtype=bool)
+    rare[:10] = True
+    y = np.column_stack([common, rare]).astype(np.int8)
+    decision = np.column_stack([np.where(common, 1.0, -1.0) + rng.normal(0, 1.0, n),
+                                np.where(rare, 1.5, -1.0) + rng.normal(0, 1.0, n)])
+    gold = np.ones((n, 2), dtype=bool)
+    _, alone, _ = calibrate(decision[:, 1:], y[:, 1:], gold[:, 1:], ~gold[:, 1:], ["tech:rare"])
+    platt, both, sources = calibrate(decision, y, gold, ~gold, ["tech:common", "tech:rare"])
+    assert sources == {"tech:common": "gold", "tech:rare": "gold"}
+    proba = sigmoid(decision * platt[:, 0] + platt[:, 1])
+    group = best_threshold(proba.T.ravel(), y.T.ravel())
+    assert group != alone["tech:rare"]
+    w = 10 / (10 + SHRINK_POSITIVES)  # 10 positives: mostly the group's threshold
+    assert both["tech:rare"] == round(w * alone["tech:rare"] + (1 - w) * group, 2)

@@ -3,14 +3,45 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, Self
 
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from search.backend import FACETS, FacetValue, Hit, SearchResult
 from vrscope.records import Correction, Document, Labels
 
 DEFAULT_FACETS = ["doc_type", "techs", "forms", "jurisdiction"]
+
+
+def drop_blanks(values: list[str]) -> list[str]:
+    """Ignore empty values of repeatable parameters (the rest stripped)."""
+    return [v.strip() for v in values if v.strip()]
+
+
+def blank_is_none(value: Any) -> Any:
+    """An empty form field means 'not given'."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+def years_in_order(year_from: int | None, year_to: int | None) -> None:
+    """year_from must not come after year_to."""
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise ValueError(f"year_from ({year_from}) is after year_to ({year_to})")
+
+
+# Query parameter types the search, the views and the tracker share (see FilterParams); lists may repeat.
+Repeated = Annotated[list[str], AfterValidator(drop_blanks)]
+Year = Annotated[Annotated[int, Field(ge=1800, le=2200)] | None, BeforeValidator(blank_is_none)]
+YearFromParam = Annotated[Year, Field(description="first year, inclusive")]
+YearToParam = Annotated[Year, Field(description="last year, inclusive")]
 
 
 class HealthPublic(BaseModel):
@@ -22,25 +53,38 @@ class HealthPublic(BaseModel):
     version: str
 
 
-class SearchParams(BaseModel):
-    """Query parameters of GET /api/v1/search; list parameters may be repeated (?tech=a&tech=b)."""
+class FilterParams(BaseModel):
+    """The filters the search and every view accept; list parameters may be repeated (?tech=a&tech=b)."""
 
     q: str = Field(default="", max_length=500, description="full-text query, Chinese or English")
-    doc_type: Literal["patent", "standard"] | None = Field(default=None, description="patent or standard")
-    tech: list[str] = Field(default_factory=list, description="technology, e.g. near_eye_display")
-    subtopic: list[str] = Field(default_factory=list, description="sub-topic")
-    form: list[str] = Field(default_factory=list, description="product form: VR, AR or MR")
-    jurisdiction: list[str] = Field(default_factory=list, description="patent office or standards body")
-    status: list[str] = Field(default_factory=list, description="legal or standard status")
-    source: list[str] = Field(default_factory=list, description="crawler source")
-    applicant: list[str] = Field(default_factory=list, description="normalized applicant name")
-    committee: list[str] = Field(default_factory=list, description="standards committee, e.g. SAC/TC28")
-    year_from: int | None = Field(default=None, ge=1800, le=2200, description="first year, inclusive")
-    year_to: int | None = Field(default=None, ge=1800, le=2200, description="last year, inclusive")
+    doc_type: Annotated[Literal["patent", "standard"] | None, BeforeValidator(blank_is_none)] = Field(
+        default=None, description="patent or standard"
+    )
+    tech: Repeated = Field(default_factory=list, description="technology, e.g. near_eye_display")
+    subtopic: Repeated = Field(default_factory=list, description="sub-topic")
+    form: Repeated = Field(default_factory=list, description="product form: vr, ar or mr")
+    jurisdiction: Repeated = Field(default_factory=list, description="patent office or standards body")
+    applicant: Repeated = Field(default_factory=list, description="normalized applicant name")
+    year_from: YearFromParam = None
+    year_to: YearToParam = None
+    relevant_only: bool = Field(default=False, description="only documents labelled VR-relevant")
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> Self:
+        """year_from must not come after year_to."""
+        years_in_order(self.year_from, self.year_to)
+        return self
+
+
+class SearchParams(FilterParams):
+    """Query parameters of GET /api/v1/search; list parameters may be repeated (?tech=a&tech=b)."""
+
+    status: Repeated = Field(default_factory=list, description="legal or standard status")
+    source: Repeated = Field(default_factory=list, description="crawler source")
+    committee: Repeated = Field(default_factory=list, description="standards committee, e.g. SAC/TC28")
     date_from: dt.date | None = Field(default=None, description="first date (YYYY-MM-DD), inclusive")
     date_to: dt.date | None = Field(default=None, description="last date (YYYY-MM-DD), inclusive")
-    relevant_only: bool = Field(default=False, description="only documents labelled VR-relevant")
-    facet: list[str] = Field(
+    facet: Repeated = Field(
         default_factory=list,
         description=f"facets to count, one of {', '.join(FACETS)} (default {', '.join(DEFAULT_FACETS)})",
     )
@@ -59,8 +103,7 @@ class SearchParams(BaseModel):
     )
 
     @field_validator(
-        "doc_type", "year_from", "year_to", "date_from", "date_to", "sort", "histogram_interval", "cursor",
-        mode="before",
+        "date_from", "date_to", "sort", "histogram_interval", "cursor", mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
@@ -69,14 +112,6 @@ class SearchParams(BaseModel):
             defaults = {"sort": "relevance", "histogram_interval": "year"}
             return defaults.get(info.field_name or "")
         return value
-
-    @field_validator(
-        "tech", "subtopic", "form", "jurisdiction", "status", "source", "applicant", "committee", "facet"
-    )
-    @classmethod
-    def _drop_blanks(cls, values: list[str]) -> list[str]:
-        """Ignore empty values of repeatable parameters."""
-        return [v.strip() for v in values if v.strip()]
 
     @field_validator("facet")
     @classmethod
@@ -88,10 +123,8 @@ class SearchParams(BaseModel):
         return list(dict.fromkeys(values))
 
     @model_validator(mode="after")
-    def _years_in_order(self) -> SearchParams:
-        """year_from must not come after year_to."""
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise ValueError(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
+    def _dates_in_order(self) -> SearchParams:
+        """date_from must not come after date_to; a cursor goes without a page number."""
         if self.date_from is not None and self.date_to is not None and self.date_from > self.date_to:
             raise ValueError(f"date_from ({self.date_from}) is after date_to ({self.date_to})")
         if self.cursor is not None and self.page != 1:
@@ -118,7 +151,7 @@ class SimilarParams(BaseModel):
     @classmethod
     def _blank_is_unset(cls, value: Any) -> Any:
         """An empty form field means 'not given'."""
-        return None if isinstance(value, str) and not value.strip() else value
+        return blank_is_none(value)
 
 
 class SimilarTextParams(SimilarParams):

@@ -10,7 +10,6 @@ dead-lettered and skipped; a file that ends early (a half-written gzip) keeps ev
 from __future__ import annotations
 
 import gzip
-import json
 import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +21,7 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeE
 from rich.table import Table
 
 from crawlers.parsers.catalog import BODIES, parse_line
-from crawlers.parsers.errors import ParseError
+from crawlers.parsers.jsonbody import json_object
 from vrscope.records import Document, Patent, Standard
 from vrscope.settings import Settings
 from vrscope.store import Store, sha256_bytes
@@ -101,12 +100,7 @@ def body_hint(path: Path) -> str | None:
 
 def record_from_line(line: bytes, source: str | None = None, body: str | None = None) -> Patent | Standard:
     """One line → a record: an export line (has ``doc_type``) or a catalogue record."""
-    try:
-        data = json.loads(line)
-    except ValueError as error:
-        raise ParseError(f"not JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise ParseError(f"a line must be a JSON object, not {type(data).__name__}")
+    data = json_object(line, "a line")
     if "doc_type" in data:
         data.pop("labels", None)  # effective labels of the exporting store: not corrections here
         return _DOCUMENT.validate_python(data)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, model_validator
 
 from api.deps import SearchDep, StoreDep, reject_unknown_params
 from api.export import ExportFormat, download, matrix_table, players_table, trends_table
+from api.schemas import FilterParams
 from search.analytics import (
     Dimension,
     Filters,
@@ -25,39 +26,10 @@ from search.applicant import ApplicantDetail, applicant_detail
 router = APIRouter(prefix="/api/v1", tags=["analytics"])
 
 
-class ViewParams(BaseModel):
+class ViewParams(FilterParams):
     """Filters every view accepts; list parameters may be repeated (?tech=a&tech=b)."""
 
-    q: str = Field(default="", max_length=500, description="full-text query, Chinese or English")
-    doc_type: Literal["patent", "standard"] | None = Field(default=None, description="patent or standard")
-    tech: list[str] = Field(default_factory=list, description="technology, e.g. near_eye_display")
-    subtopic: list[str] = Field(default_factory=list, description="sub-topic")
-    form: list[str] = Field(default_factory=list, description="product form: vr, ar or mr")
-    jurisdiction: list[str] = Field(default_factory=list, description="patent office or standards body")
-    applicant: list[str] = Field(default_factory=list, description="normalized applicant name")
-    year_from: int | None = Field(default=None, ge=1800, le=2200, description="first year, inclusive")
-    year_to: int | None = Field(default=None, ge=1800, le=2200, description="last year, inclusive")
-    relevant_only: bool = Field(default=False, description="only documents labelled VR-relevant")
     format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
-
-    @field_validator("doc_type", "year_from", "year_to", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
-        """An empty form field means 'not given'."""
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("tech", "subtopic", "form", "jurisdiction", "applicant")
-    @classmethod
-    def _drop_blanks(cls, values: list[str]) -> list[str]:
-        """Ignore empty values of repeatable parameters."""
-        return [v.strip() for v in values if v.strip()]
-
-    @model_validator(mode="after")
-    def _years_in_order(self) -> ViewParams:
-        """year_from must not come after year_to."""
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise ValueError(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
-        return self
 
     def filters(self) -> Filters:
         """The engine-neutral filters of search.analytics."""

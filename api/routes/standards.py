@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
+from pydantic import BaseModel, Field, model_validator
 
 from api import paging
 from api.deps import SearchDep, StoreDep, reject_unknown_params
 from api.export import ExportFormat, download
+from api.schemas import Repeated, YearFromParam, YearToParam, years_in_order
 from search.tracker import (
     ChangeRow,
     DraftersResult,
@@ -48,34 +49,23 @@ def parse_date(name: str, value: str | None) -> dt.date | None:
 class SummaryParams(BaseModel):
     """Query parameters of GET /api/v1/standards/summary."""
 
-    body: list[str] = Field(default_factory=list, description="issuing body, e.g. ISO/IEC, SAC, IEEE")
-    jurisdiction: list[str] = Field(default_factory=list,
-                                    description="the other views' name for the body; values add to body")
-    status: list[str] = Field(default_factory=list, description="normalized status, e.g. draft_for_comment")
-    tech: list[str] = Field(default_factory=list, description="technology, e.g. near_eye_display")
-    subtopic: list[str] = Field(default_factory=list, description="sub-topic")
-    form: list[str] = Field(default_factory=list, description="product form: vr, ar or mr")
-    year_from: int | None = Field(default=None, ge=1800, le=2200, description="first year, inclusive")
-    year_to: int | None = Field(default=None, ge=1800, le=2200, description="last year, inclusive")
+    body: Repeated = Field(default_factory=list, description="issuing body, e.g. ISO/IEC, SAC, IEEE")
+    jurisdiction: Repeated = Field(default_factory=list,
+                                   description="the other views' name for the body; values add to body")
+    status: Repeated = Field(default_factory=list, description="normalized status, e.g. draft_for_comment")
+    tech: Repeated = Field(default_factory=list, description="technology, e.g. near_eye_display")
+    subtopic: Repeated = Field(default_factory=list, description="sub-topic")
+    form: Repeated = Field(default_factory=list, description="product form: vr, ar or mr")
+    year_from: YearFromParam = None
+    year_to: YearToParam = None
     relevant_only: bool = Field(default=False, description="only standards labelled VR-relevant")
     size: int = Field(default=20, ge=1, le=200, description="values per count")
     ics_depth: int = Field(default=2, ge=1, le=3, description="ICS levels to group by: 1 = 35, 2 = 35.240")
     format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
 
-    @field_validator("year_from", "year_to", mode="before")
-    @classmethod
-    def _blank_is_unset(cls, value: Any, info: ValidationInfo) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("body", "jurisdiction", "status", "tech", "subtopic", "form")
-    @classmethod
-    def _drop_blanks(cls, values: list[str]) -> list[str]:
-        return [v.strip() for v in values if v.strip()]
-
     @model_validator(mode="after")
     def _years_in_order(self) -> SummaryParams:
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise ValueError(f"year_from ({self.year_from}) is after year_to ({self.year_to})")
+        years_in_order(self.year_from, self.year_to)
         return self
 
     def filters(self) -> TrackerFilters:

@@ -9,12 +9,12 @@ a version number (major 0–2 is a draft).
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Mapping
 from typing import Any
 
 from crawlers.parsers import intl_std as intl
 from crawlers.parsers.errors import ParseError
+from crawlers.parsers.jsonbody import load_json, not_an_object
 from vrscope.records import Edition, Level, Standard
 
 # catalogue name (file prefix) → body as it is written
@@ -111,14 +111,9 @@ def _parse(
     line: str | bytes | Mapping[str, Any], source: str | None, body: str | None,
     fetched_at: dt.datetime | None,
 ) -> Standard:
-    data: Any = line
-    if isinstance(line, str | bytes):
-        try:
-            data = json.loads(line)
-        except ValueError as error:
-            raise ParseError(f"not JSON: {error}") from error
+    data: Any = load_json(line) if isinstance(line, str | bytes) else line
     if not isinstance(data, Mapping):
-        raise ParseError(f"a catalogue line must be a JSON object, not {type(data).__name__}")
+        raise ParseError(not_an_object(data, "a catalogue line"))
     raw_id = str(data.get("id") or "").strip()
     if not raw_id:
         raise ParseError("catalogue line without an id")
@@ -157,9 +152,4 @@ def _parse(
         )],
         "sources": [source],
     }
-    if fetched_at is not None:
-        fields["fetched_at"] = fetched_at
-    try:
-        return Standard.model_validate(fields)
-    except ValueError as error:
-        raise ParseError(f"{raw_id}: {error}") from error
+    return intl.standard_from_fields(fields, raw_id, fetched_at)

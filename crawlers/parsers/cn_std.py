@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from typing import Literal, cast
+from collections.abc import Mapping
+from typing import Any, Literal, cast
 
-from crawlers.parsers.htmltext import clean
+from crawlers.parsers.htmltext import clean, parse_date
+from crawlers.parsers.standard_record import standard_record
 from vrscope.ids import InvalidIdentifier, normalize_standard_id
-from vrscope.records import Adoption, StandardStatus
+from vrscope.records import Adoption, Standard, StandardStatus
 
 # The status words openstd.samr.gov.cn and std.samr.gov.cn print, mapped to one vocabulary.
 STATUS_WORDS: dict[str, StandardStatus] = {
@@ -51,6 +54,7 @@ CN_ID = re.compile(
 _TC_CODE = re.compile(r"(?:SAC\s*/\s*)?TC\s*(\d+)(?:\s*/?\s*SC\s*(\d+))?", re.IGNORECASE)
 _CCS = re.compile(r"(?<![A-Z0-9])([A-Z])\s*\.?\s*(\d{2})(?![\d.])")
 _ORG_SPLIT = re.compile(r"[、，,;；]+")
+_EVENT = re.compile(r"(发布|实施|废止)\s*于\s*(\d{4}-\d{2}-\d{2})")
 
 
 def status_of(word: str | None) -> StandardStatus | None:
@@ -138,3 +142,28 @@ def split_ccs(text: str | None) -> list[str]:
 def split_codes(text: str | None) -> list[str]:
     """ICS or CCS codes from '35.240; 35.180' or '35.240 35.180'."""
     return [c for c in re.split(r"[\s,，;；、]+", clean(text)) if c and c not in {"无", "-", "/"}]
+
+
+def events_in(text: str) -> dict[str, dt.date | None]:
+    """'发布于 2019-12-10' … in a status or timeline text as 发布/实施/废止 → date."""
+    return {word: parse_date(day) for word, day in _EVENT.findall(text)}
+
+
+def detail_codes_and_dates(
+    fields: Mapping[str, str], events: Mapping[str, dt.date | None] | None = None
+) -> dict[str, Any]:
+    """CCS, ICS and the publication, implementation and withdrawal dates from a detail page's labels;
+    a date the labels lack comes from ``events`` (as ``events_in`` reads them)."""
+    events = events or {}
+    return {
+        "ccs": split_ccs(fields.get("中国标准分类号")),
+        "ics": split_codes(fields.get("国际标准分类号")),
+        "published_date": parse_date(fields.get("发布日期")) or events.get("发布"),
+        "implemented_date": parse_date(fields.get("实施日期")) or events.get("实施"),
+        "withdrawn_date": parse_date(fields.get("废止日期")) or events.get("废止"),
+    }
+
+
+def standard_from_page(data: dict[str, Any], url: str, fetched_at: dt.datetime | None = None) -> Standard:
+    """The Standard a page's fields make (stamped with ``fetched_at`` when given); else ParseError."""
+    return standard_record(data, fetched_at, f"{url}: fields do not make a Standard")

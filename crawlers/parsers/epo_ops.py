@@ -120,6 +120,14 @@ def _application_number(appref: etree._Element | None) -> str | None:
     return child_text(docid(appref, "epodoc"), "{*}doc-number") or None
 
 
+def _publication_id(country: str, number: str, kind: str, what: str) -> str:
+    """The normalized id of a DOCDB publication number; ParseError naming ``what`` when it is unreadable."""
+    try:
+        return normalize_patent_number(country + number, kind or None)
+    except InvalidIdentifier as error:
+        raise ParseError(f"unreadable {what} {country}.{number}.{kind}: {error}") from error
+
+
 def _patent(doc: etree._Element, url: str | None, fetched_at: dt.datetime) -> Patent:
     """One exchange-document as a Patent."""
     bib = doc.find("{*}bibliographic-data")
@@ -131,10 +139,7 @@ def _patent(doc: etree._Element, url: str | None, fetched_at: dt.datetime) -> Pa
     number, kind = doc.get("doc-number") or number, doc.get("kind") or kind
     if not country or not number:
         raise ParseError("exchange-document without a publication number")
-    try:
-        doc_id = normalize_patent_number(country + number, kind or None)
-    except InvalidIdentifier as error:
-        raise ParseError(f"unreadable publication number {country}.{number}.{kind}: {error}") from error
+    doc_id = _publication_id(country, number, kind, "publication number")
     published = first_date(pubref)
     appref = bib.find("{*}application-reference")
     dates = bib.iterfind("{*}priority-claims/{*}priority-claim/{*}document-id/{*}date")

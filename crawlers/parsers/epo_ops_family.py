@@ -16,7 +16,16 @@ import re
 from lxml import etree
 from pydantic import ValidationError
 
-from crawlers.parsers.epo_ops import OPS, SOURCE, _application_number, _number, _patent, _root, merge_patents
+from crawlers.parsers.epo_ops import (
+    OPS,
+    SOURCE,
+    _application_number,
+    _number,
+    _patent,
+    _publication_id,
+    _root,
+    merge_patents,
+)
 from crawlers.parsers.epo_ops_fields import docid, first_date, is_grant, parse_date, text_of
 from crawlers.parsers.errors import ParseError
 from vrscope.ids import InvalidIdentifier, normalize_patent_number
@@ -70,10 +79,7 @@ def _member(member: etree._Element, fetched_at: dt.datetime) -> Patent:
     country, number, kind = _number(docid(pubref, "docdb"))
     if not country or not number:
         raise ParseError("family member without a DOCDB publication number")
-    try:
-        doc_id = normalize_patent_number(country + number, kind or None)
-    except InvalidIdentifier as error:
-        raise ParseError(f"unreadable family member {country}.{number}.{kind}: {error}") from error
+    doc_id = _publication_id(country, number, kind, "family member")
     published = first_date(pubref)
     appref = member.find("{*}application-reference")
     priorities = [d for d in (parse_date(text_of(e))

@@ -13,16 +13,17 @@ import re
 from typing import Any
 
 from parsel import Selector
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from crawlers.parsers.cn_std import (
     committee_of,
+    detail_codes_and_dates,
+    events_in,
     find_ids,
     normalize_id,
     parse_adoption,
-    split_ccs,
-    split_codes,
     split_orgs,
+    standard_from_page,
     status_of,
 )
 from crawlers.parsers.errors import ParseError
@@ -30,7 +31,6 @@ from crawlers.parsers.htmltext import clean, node_text, parse_date, selector
 from vrscope.records import Level, Standard, StandardStatus
 
 _CHINA = dt.timezone(dt.timedelta(hours=8))
-_EVENT = re.compile(r"(发布|实施|废止)\s*于\s*(\d{4}-\d{2}-\d{2})")
 _PAIR = re.compile(r"^([\u4e00-\u9fff]{2,8})\s*[：:]\s*(.*)$", re.S)
 
 
@@ -148,7 +148,7 @@ def parse_detail(body: bytes, url: str, fetched_at: dt.datetime | None = None, e
     status_raw = next((b for b in badges if status_of(b) is not None), None)
     sections = _sections(sel)
     filing = _pairs(sections.get("备案信息", ""))
-    events = {word: parse_date(day) for word, day in _EVENT.findall(sections.get("标准状态", ""))}
+    events = events_in(sections.get("标准状态", ""))
     replaces = [i for i in find_ids(fields.get("代替标准", "")) if i != identifier]
     level = level_of(identifier)
     data: dict[str, Any] = {
@@ -163,19 +163,10 @@ def parse_detail(body: bytes, url: str, fetched_at: dt.datetime | None = None, e
         "status_raw": status_raw,
         "committee": committee_of(
             fields.get("归口单位") or fields.get("技术归口") or sections.get("归口单位")),
-        "ccs": split_ccs(fields.get("中国标准分类号")),
-        "ics": split_codes(fields.get("国际标准分类号")),
-        "published_date": parse_date(fields.get("发布日期")) or events.get("发布"),
-        "implemented_date": parse_date(fields.get("实施日期")) or events.get("实施"),
-        "withdrawn_date": parse_date(fields.get("废止日期")) or events.get("废止"),
+        **detail_codes_and_dates(fields, events),
         "record_number": filing.get("备案号") or None,
         "drafting_orgs": split_orgs(sections.get("起草单位", "").replace("\n", "、")),
         "replaces": replaces,
         "adoption": parse_adoption(fields.get("采标情况") or fields.get("采用国际标准")),
     }
-    if fetched_at is not None:
-        data["fetched_at"] = fetched_at
-    try:
-        return Standard.model_validate(data)
-    except ValidationError as error:
-        raise ParseError(f"{url}: fields do not make a Standard: {error}") from error
+    return standard_from_page(data, url, fetched_at)

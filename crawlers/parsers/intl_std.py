@@ -6,8 +6,10 @@ import datetime as dt
 import html
 import re
 from dataclasses import dataclass
+from typing import Any
 
-from vrscope.records import StandardStatus
+from crawlers.parsers.standard_record import standard_record
+from vrscope.records import Standard, StandardStatus
 
 # ISO harmonized stage codes (also used by IEC and for ISO/IEC JTC 1): stage XX, then XX.YY.
 ISO_STAGES: dict[str, str] = {
@@ -225,3 +227,10 @@ def committee_name(raw: str, body: str) -> str:
     if body == "3GPP" and not name.upper().startswith("3GPP"):
         return f"3GPP {name}"
     return name
+
+
+def standard_from_fields(
+    fields: dict[str, Any], raw_id: str, fetched_at: dt.datetime | None = None
+) -> Standard:
+    """The Standard a body's record fields make (stamped with ``fetched_at`` when given); else ParseError."""
+    return standard_record(fields, fetched_at, raw_id)

@@ -12,17 +12,17 @@ import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from crawlers.parsers.cn_std import (
     CN_ID,
     committee_of,
+    detail_codes_and_dates,
     find_ids,
     normalize_id,
     parse_adoption,
-    split_ccs,
-    split_codes,
     split_orgs,
+    standard_from_page,
     status_of,
 )
 from crawlers.parsers.errors import ParseError
@@ -237,19 +237,10 @@ def parse_detail(body: bytes, url: str, fetched_at: dt.datetime | None = None,
         "status": status_of(status_raw),
         "status_raw": status_raw,
         "committee": committee_of(_first(fields, "归口单位", "技术归口", "执行单位", "归口部门")),
-        "ccs": split_ccs(fields.get("中国标准分类号")),
-        "ics": split_codes(fields.get("国际标准分类号")),
-        "published_date": parse_date(fields.get("发布日期")),
-        "implemented_date": parse_date(fields.get("实施日期")),
-        "withdrawn_date": parse_date(fields.get("废止日期")),
+        **detail_codes_and_dates(fields),
         "drafting_orgs": split_orgs(_first(fields, "起草单位", "主要起草单位")),
         "replaces": replaces,
         "replaced_by": replaced_by,
         "adoption": parse_adoption(_first(fields, "采标情况", "采用国际标准", "采标")),
     }
-    if fetched_at is not None:
-        data["fetched_at"] = fetched_at
-    try:
-        return Standard.model_validate(data)
-    except ValidationError as error:
-        raise ParseError(f"{url}: fields do not make a Standard: {error}") from error
+    return standard_from_page(data, url, fetched_at)

@@ -16,13 +16,13 @@ fields are ``assignees.assignee_organization``, ``cpc_current.cpc_group_id``, ``
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from crawlers.parsers.errors import ParseError
+from crawlers.parsers.jsonbody import iso_date, json_object
 from crawlers.parsers.uspto_odp import cpc_symbol
 from crawlers.parsers.uspto_xml_fields import (
     cited_number,
@@ -70,15 +70,6 @@ class PvCitations:
     count: int
     by_patent: dict[str, list[str]] = field(default_factory=dict)
     last_id: str | None = None
-
-
-def _date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError as error:
-        raise ParseError(f"unreadable date {value!r}") from error
 
 
 def _list(value: Any) -> list[dict[str, Any]]:
@@ -136,11 +127,11 @@ def patent_from_json(raw: dict[str, Any], fetched_at: dt.datetime | None = None)
         raise ParseError("patent without patent_id")
     kind = raw.get("wipo_kind") or _TYPE_KIND.get(str(raw.get("patent_type") or "").lower())
     applications = _list(raw.get("application"))
-    filed = earliest(_date(a.get("filing_date")) for a in applications)
-    foreign = [_date(p.get("filing_date")) for p in _list(raw.get("foreign_priority"))]
+    filed = earliest(iso_date(a.get("filing_date")) for a in applications)
+    foreign = [iso_date(p.get("filing_date")) for p in _list(raw.get("foreign_priority"))]
     title = str(raw.get("patent_title") or "").strip()
     abstract = str(raw.get("patent_abstract") or "").strip()
-    granted = _date(raw.get("patent_date"))
+    granted = iso_date(raw.get("patent_date"))
     extra = {"fetched_at": fetched_at} if fetched_at else {}
     try:
         return Patent(
@@ -149,7 +140,7 @@ def patent_from_json(raw: dict[str, Any], fetched_at: dt.datetime | None = None)
             application_number=next((str(a["application_id"]) for a in applications
                                      if a.get("application_id")), None),
             application_date=filed,
-            priority_date=earliest([filed, _date(raw.get("patent_earliest_application_date")), *foreign]),
+            priority_date=earliest([filed, iso_date(raw.get("patent_earliest_application_date")), *foreign]),
             publication_date=granted, grant_date=granted,
             titles={"en": title} if title else {}, abstracts={"en": abstract} if abstract else {},
             applicants=_assignees(_list(raw.get("assignees"))),
@@ -160,16 +151,17 @@ def patent_from_json(raw: dict[str, Any], fetched_at: dt.datetime | None = None)
         raise ParseError(f"patent {patent_id}: {error}") from error
 
 
-def parse_patents(body: bytes | str, fetched_at: dt.datetime | None = None) -> PvPage:
-    """A PatentSearch answer as records; one bad patent is an error entry, a bad answer a ParseError."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ParseError(f"not JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise ParseError(f"expected a JSON object, got {type(data).__name__}")
+def _answer(body: bytes | str) -> dict[str, Any]:
+    """A PatentSearch answer's JSON object; ParseError for a bad body or an answer that is an error."""
+    data = json_object(body)
     if data.get("error") is True:
         raise ParseError(f"PatentSearch error: {data.get('reason') or data.get('message') or 'unknown'}")
+    return data
+
+
+def parse_patents(body: bytes | str, fetched_at: dt.datetime | None = None) -> PvPage:
+    """A PatentSearch answer as records; one bad patent is an error entry, a bad answer a ParseError."""
+    data = _answer(body)
     patents = data.get("patents")
     if patents is None and "patents" not in data:
         raise ParseError(f"not a PatentSearch patent answer (keys: {sorted(data)[:6]})")
@@ -201,14 +193,7 @@ def _citation_order(row: dict[str, Any]) -> tuple[str, int]:
 
 def parse_citations(body: bytes | str) -> PvCitations:
     """A ``/patent/us_patent_citation/`` answer: each citing patent's cited US patents, in sequence."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ParseError(f"not JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise ParseError(f"expected a JSON object, got {type(data).__name__}")
-    if data.get("error") is True:
-        raise ParseError(f"PatentSearch error: {data.get('reason') or data.get('message') or 'unknown'}")
+    data = _answer(body)
     lists = [v for k, v in data.items() if k.endswith("citations") and (isinstance(v, list) or v is None)]
     if not lists:
         raise ParseError(f"not a PatentSearch citation answer (keys: {sorted(data)[:6]})")

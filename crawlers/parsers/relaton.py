@@ -302,12 +302,7 @@ def _build(doc: Any, source: str, origin: str | None, fetched_at: dt.datetime | 
                              date=published, status=status, stage_code=state.stage_code, url=url)],
         "sources": [source],
     }
-    if fetched_at is not None:
-        fields["fetched_at"] = fetched_at
-    try:
-        return Standard.model_validate(fields)
-    except ValueError as error:
-        raise ParseError(f"{raw_id}: {error}") from error
+    return intl.standard_from_fields(fields, raw_id, fetched_at)
 
 
 def parse_relaton(text: str | bytes, source: str = "relaton", origin: str | None = None,

@@ -13,16 +13,18 @@ from typing import Any
 from urllib.parse import urljoin
 
 from parsel import Selector
-from pydantic import ValidationError
 
 from crawlers.parsers.cn_std import (
     committee_of,
+    detail_codes_and_dates,
+    events_in,
     find_ids,
     normalize_id,
     parse_adoption,
     split_ccs,
     split_codes,
     split_orgs,
+    standard_from_page,
     status_of,
 )
 from crawlers.parsers.errors import ParseError
@@ -41,7 +43,6 @@ _DETAIL_PATHS = {"BV_GB": "gb/search/gbDetailed?id=", "BV_GB_PLAN": "gb/search/g
 # (as their detail pages and the cn-seed records give them).
 TC_CODES = {"全国信息技术标准化技术委员会": "TC28", "全国电子显示器件标准化技术委员会": "TC547"}
 _ROUTED = re.compile(r"由\s*(\S+?)\s*[（(]([^）)]+)[）)]\s*归口")
-_EVENT = re.compile(r"(发布|实施|废止)\s*于\s*(\d{4}-\d{2}-\d{2})")
 
 
 def _level(text: str) -> Level | None:
@@ -52,14 +53,6 @@ def _level(text: str) -> Level | None:
 def _text(node: Selector) -> str:
     """Text with no separators, so ``<sacinfo>GB</sacinfo><sacinfo>/</sacinfo>`` reads 'GB/'."""
     return clean("".join(node.xpath(".//text()").getall()))
-
-
-def _standard(data: dict[str, Any], url: str) -> Standard:
-    """Validate the fields into a Standard, or say which page they came from."""
-    try:
-        return Standard.model_validate(data)
-    except ValidationError as error:
-        raise ParseError(f"{url}: fields do not make a Standard: {error}") from error
 
 
 def _with_code(name: str | None) -> str | None:
@@ -100,7 +93,7 @@ def parse_detail(body: bytes, url: str, fetched_at: dt.datetime | None = None,
     if routed and committee and routed.group(1).upper().startswith("TC"):
         committee = f"{committee}({routed.group(1)})"
     timeline = node_text(sel.xpath('//div[@class="timeline"]'))
-    events = {word: parse_date(day) for word, day in _EVENT.findall(timeline)}
+    events = events_in(timeline)
     replaces: list[str] = []
     replaced_by: list[str] = []
     for label, value in fields.items():
@@ -121,19 +114,13 @@ def parse_detail(body: bytes, url: str, fetched_at: dt.datetime | None = None,
         "status": status_of(status_raw),
         "status_raw": status_raw,
         "committee": committee_of(committee),
-        "ccs": split_ccs(fields.get("中国标准分类号")),
-        "ics": split_codes(fields.get("国际标准分类号")),
-        "published_date": parse_date(fields.get("发布日期")) or events.get("发布"),
-        "implemented_date": parse_date(fields.get("实施日期")) or events.get("实施"),
-        "withdrawn_date": parse_date(fields.get("废止日期")) or events.get("废止"),
+        **detail_codes_and_dates(fields, events),
         "drafting_orgs": split_orgs("、".join(node_text(dd) for dd in orgs.xpath(".//dd"))) if orgs else [],
         "replaces": list(dict.fromkeys(i for i in replaces if i != identifier)),
         "replaced_by": list(dict.fromkeys(i for i in replaced_by if i != identifier)),
         "adoption": parse_adoption(fields.get("采标情况") or fields.get("采用国际标准")),
     }
-    if fetched_at is not None:
-        data["fetched_at"] = fetched_at
-    return _standard(data, url)
+    return standard_from_page(data, url, fetched_at)
 
 
 def parse_search(body: bytes, base_url: str = "http://std.samr.gov.cn/", encoding: str | None = None,
@@ -193,9 +180,7 @@ def parse_search(body: bytes, base_url: str = "http://std.samr.gov.cn/", encodin
             "withdrawn_date": days.get("终止") or days.get("废止"),
             "adoption": parse_adoption(labels.get("采标关系")),
         }
-        if fetched_at is not None:
-            data["fetched_at"] = fetched_at
-        out.append(_standard(data, str(data["url"])))
+        out.append(standard_from_page(data, str(data["url"]), fetched_at))
     return out
 
 
@@ -257,9 +242,7 @@ def parse_search_json(body: bytes, url: str, fetched_at: dt.datetime | None = No
             "published_date": parse_date(row.get("ISSUE_DATE")),
             "implemented_date": parse_date(row.get("ACT_DATE")),
         }
-        if fetched_at is not None:
-            data["fetched_at"] = fetched_at
-        out.append(_standard(data, str(data["url"])))
+        out.append(standard_from_page(data, str(data["url"]), fetched_at))
     return out
 
 

@@ -13,7 +13,6 @@ Applications with neither are not public documents yet: they are listed in ``unp
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from crawlers.parsers.errors import ParseError
+from crawlers.parsers.jsonbody import iso_date, json_object
 from crawlers.parsers.uspto_xml_fields import earliest, make_party, merge_parties, us_number
 from vrscope.records import LegalEvent, Party, Patent
 
@@ -44,25 +44,6 @@ class OdpPage:
     patents: list[Patent] = field(default_factory=list)
     unpublished: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-
-
-def _load(body: bytes | str) -> dict[str, Any]:
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ParseError(f"not JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise ParseError(f"expected a JSON object, got {type(data).__name__}")
-    return data
-
-
-def _date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip()[:10])
-    except ValueError as error:
-        raise ParseError(f"unreadable date {value!r}") from error
 
 
 def _list(value: Any) -> list[Any]:
@@ -124,23 +105,23 @@ def _identity(meta: dict[str, Any]) -> tuple[str, str | None, dt.date | None] | 
     grant = str(meta.get("patentNumber") or "").strip()
     if grant and meta.get("grantDate"):
         kind = _grant_kind(meta, published)
-        return us_number(grant, kind), kind, _date(meta.get("grantDate"))
+        return us_number(grant, kind), kind, iso_date(meta.get("grantDate"))
     if earliest_pub:
         number = us_number(earliest_pub.removeprefix("US"), None)
         kind = number[-2:] if number[-2].isalpha() else number[-1:]
-        return number, kind, _date(meta.get("earliestPublicationDate"))
+        return number, kind, iso_date(meta.get("earliestPublicationDate"))
     return None
 
 
 def _priority(meta: dict[str, Any], wrapper: dict[str, Any]) -> dt.date | None:
     """The earliest of the filing, effective filing, foreign priority and parent application dates."""
-    dates = [_date(meta.get("filingDate")), _date(meta.get("effectiveFilingDate"))]
+    dates = [iso_date(meta.get("filingDate")), iso_date(meta.get("effectiveFilingDate"))]
     for raw in _list(wrapper.get("foreignPriorityBag") or meta.get("foreignPriorityBag")):
-        dates.append(_date(raw.get("filingDate")))
+        dates.append(iso_date(raw.get("filingDate")))
     bag = meta.get("continuityBag")
     continuity: dict[str, Any] = bag if isinstance(bag, dict) else {}
     for raw in _list(wrapper.get("parentContinuityBag") or continuity.get("parentContinuityBag")):
-        dates.append(_date(raw.get("parentApplicationFilingDate")))
+        dates.append(iso_date(raw.get("parentApplicationFilingDate")))
     return earliest(dates)
 
 
@@ -173,7 +154,7 @@ def patent_from_wrapper(wrapper: dict[str, Any], fetched_at: dt.datetime | None 
     app_number = str(wrapper.get("applicationNumberText") or meta.get("applicationNumberText") or "") or None
     applicants, inventors = _parties(meta, wrapper)
     events = [
-        LegalEvent(date=_date(e.get("eventDate")), code=str(e["eventCode"]),
+        LegalEvent(date=iso_date(e.get("eventDate")), code=str(e["eventCode"]),
                    description=e.get("eventDescriptionText"))
         for e in _list(wrapper.get("eventDataBag") or meta.get("eventDataBag"))
         if isinstance(e, dict) and e.get("eventCode")
@@ -184,9 +165,9 @@ def patent_from_wrapper(wrapper: dict[str, Any], fetched_at: dt.datetime | None 
         return Patent(
             id=number, source=SOURCE, kind=kind, jurisdiction="US",
             url=PATENT_CENTER.format(app_number) if app_number else None,
-            application_number=app_number, application_date=_date(meta.get("filingDate")),
+            application_number=app_number, application_date=iso_date(meta.get("filingDate")),
             priority_date=_priority(meta, wrapper), publication_date=published,
-            grant_date=_date(meta.get("grantDate")), titles={"en": title} if title else {},
+            grant_date=iso_date(meta.get("grantDate")), titles={"en": title} if title else {},
             applicants=applicants, inventors=inventors, cpc=_codes(_list(meta.get("cpcClassificationBag"))),
             legal_status=meta.get("applicationStatusDescriptionText"), legal_events=events, **extra,
         )
@@ -196,7 +177,7 @@ def patent_from_wrapper(wrapper: dict[str, Any], fetched_at: dt.datetime | None 
 
 def parse_search(body: bytes | str, fetched_at: dt.datetime | None = None) -> OdpPage:
     """A search (or single-application, or download) answer as records; a bad wrapper is an error entry."""
-    data = _load(body)
+    data = json_object(body)
     bag_key = next((k for k in _BAGS if k in data), None)
     if bag_key is None:
         raise ParseError(f"not a patent applications answer (keys: {sorted(data)[:6]})")

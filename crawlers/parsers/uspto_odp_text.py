@@ -9,12 +9,12 @@ the search record.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from crawlers.parsers.errors import ParseError
+from crawlers.parsers.jsonbody import json_object
 from vrscope.records import Patent
 
 __all__ = ["DocumentFiles", "merge_text", "parse_document_files"]
@@ -64,12 +64,7 @@ def _files(data: dict[str, Any]) -> DocumentFiles | None:
 
 def parse_document_files(body: bytes | str) -> dict[str, DocumentFiles]:
     """Application number → its full-text files, from a search or an associated-documents answer."""
-    try:
-        data = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ParseError(f"not JSON: {error}") from error
-    if not isinstance(data, dict):
-        raise ParseError(f"expected a JSON object, got {type(data).__name__}")
+    data = json_object(body)
     bag = next((data[key] for key in ("patentFileWrapperDataBag", "patentdata") if key in data), None)
     wrappers = bag if isinstance(bag, list) else [data]
     out: dict[str, DocumentFiles] = {}

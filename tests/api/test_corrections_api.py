@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,11 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.main import create_app
-from tests.api.conftest import PATENT_ID, STANDARD_ID
+from tests.api.conftest import PATENT_ID, STANDARD_ID, add_capture_patent, index_into_engine, make_key
 from tests.api.fakes import FakeBackend
-from vrscope.apikeys import create_key
-from vrscope.pipeline import index_documents
-from vrscope.records import Labels, Party, Patent
 from vrscope.settings import Settings
 from vrscope.store import Store
 
@@ -24,8 +20,8 @@ def url(doc_id: str) -> str:
 
 
 @pytest.fixture
-def headers(store: Store) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_key(store.conn, 'scouts', ['write'])[1]}"}
+def headers(write_key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {write_key}"}
 
 
 # --- against the fake engine ------------------------------------------------------------------
@@ -144,22 +140,11 @@ def test_index_failure_is_503_and_says_the_correction_was_saved(
 @pytest.fixture
 def embedded_client(tmp_path: Path) -> Iterator[tuple[TestClient, str]]:
     """The app with no overrides: a real store and the embedded index, with one labelled patent indexed."""
-    from search.factory import get_backend
-
     settings = Settings(data_dir=tmp_path / "data")
     with Store(settings.db_path) as store:
-        store.upsert(Patent(id="CN115000001A", source="epo_ops", jurisdiction="CN",
-                            titles={"en": "Volumetric capture studio"},
-                            abstracts={"en": "Cameras around a stage record a person in 3D."},
-                            applicants=[Party(name="Acme Capture")], priority_date=dt.date(2022, 5, 1)))
-        store.set_labels([("CN115000001A", Labels(relevant=True, techs={"rendering_computation": 0.7},
-                                                  model_version="m1"))])
-        backend = get_backend(settings)
-        try:
-            index_documents(store, backend)
-        finally:
-            backend.close()
-        token = create_key(store.conn, "scouts", ["write"])[1]
+        add_capture_patent(store)
+        index_into_engine(store, settings)
+        token = make_key(store)
     with TestClient(create_app(settings)) as test_client:
         yield test_client, token
 

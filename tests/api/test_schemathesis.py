@@ -21,7 +21,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from api.main import create_app
-from vrscope.apikeys import create_key
+from tests.api.conftest import index_into_engine, make_key
 from vrscope.records import Correction, Labels, Party, Patent, Standard
 from vrscope.settings import Settings
 from vrscope.store import Store
@@ -51,9 +51,6 @@ def _records() -> list[Patent | Standard]:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, str]]:
     """The real app (no overrides) on a temporary store and embedded index of four documents; a write key."""
-    from search.factory import get_backend
-    from vrscope.pipeline import index_documents
-
     config = Settings(data_dir=tmp_path_factory.mktemp("schemathesis"), max_page_size=50)
     with Store(config.db_path) as store:
         store.upsert_many(_records())
@@ -65,12 +62,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[FastAPI, 
                                       subtopics={"foveated_rendering": 0.7}, model_version="m1")),
         ])
         store.correct("US2020123456A1", Correction(forms=["vr"], author="test"))
-        backend = get_backend(config)
-        try:
-            index_documents(store, backend)
-        finally:
-            backend.close()
-        key = create_key(store.conn, "schemathesis", ["write"])[1]
+        index_into_engine(store, config)
+        key = make_key(store, name="schemathesis")
     application = create_app(config)
     yield application, key
     application.state.resources.close()

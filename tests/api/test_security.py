@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from fastapi.testclient import TestClient
 
-from api.deps import get_search, get_store
-from api.main import create_app
 from tests.api.conftest import PATENT_ID
-from tests.api.fakes import FakeBackend
-from vrscope.apikeys import create_key, revoke_key, split_token
-from vrscope.settings import Settings
+from vrscope.apikeys import revoke_key, split_token
 from vrscope.store import Store
 
 URL = f"/api/v1/documents/{PATENT_ID}/correction"
 BODY = {"relevant": True, "techs": ["content_production"], "note": "checked by hand"}
 
 
-@pytest.fixture
-def write_key(store: Store) -> str:
-    return create_key(store.conn, "scouts", ["write"])[1]
-
-
-@pytest.fixture
-def read_key(store: Store) -> str:
-    return create_key(store.conn, "dashboard", ["read"])[1]
 
 
 def test_write_without_a_key_is_401_with_a_challenge(client: TestClient) -> None:
@@ -88,16 +73,6 @@ def test_reads_are_open_by_default(client: TestClient) -> None:
 def test_openapi_declares_both_key_schemes(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     assert {"HTTPBearer", "APIKeyHeader"} <= set(schema["components"]["securitySchemes"])
-
-
-@pytest.fixture
-def private_client(tmp_path: Path, store: Store, backend: FakeBackend) -> Iterator[TestClient]:
-    """The app with VRSCOPE_API_READ_REQUIRES_KEY on."""
-    application = create_app(Settings(data_dir=tmp_path / "data", api_read_requires_key=True))
-    application.dependency_overrides[get_store] = lambda: store
-    application.dependency_overrides[get_search] = lambda: backend
-    with TestClient(application) as test_client:
-        yield test_client
 
 
 def test_private_mode_needs_a_key_to_read(private_client: TestClient, read_key: str, write_key: str) -> None:

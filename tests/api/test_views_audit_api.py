@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from api.deps import get_search, get_store
-from api.main import create_app
 from search.backend import IndexDoc
 from tests.api.fakes import FakeBackend
 from vrscope.apikeys import create_key
 from vrscope.records import Labels, Patent
-from vrscope.settings import Settings
 from vrscope.store import Store
 
 D = dt.date
@@ -170,16 +165,6 @@ def test_standard_changes_are_cursor_paged(client: TestClient, store: Store) -> 
     start = client.get("/api/v1/standards/changes", params={"cursor": "*", "limit": 1}).json()["next_cursor"]
     moved = client.get("/api/v1/standards/changes", params={"cursor": start, "kind": "withdrawn"})
     assert moved.status_code == 400
-
-
-@pytest.fixture
-def private_client(tmp_path: Path, store: Store, backend: FakeBackend) -> Iterator[TestClient]:
-    """The app with reads behind a key (VRSCOPE_API_READ_REQUIRES_KEY=true)."""
-    application = create_app(Settings(data_dir=tmp_path / "data", api_read_requires_key=True))
-    application.dependency_overrides[get_store] = lambda: store
-    application.dependency_overrides[get_search] = lambda: backend
-    with TestClient(application) as test_client:
-        yield test_client
 
 
 def test_dashboard_works_when_reads_need_a_key(private_client: TestClient, store: Store) -> None:

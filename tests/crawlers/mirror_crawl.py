@@ -37,12 +37,30 @@ def mirror_env(mirror: Mirror, data_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run_crawl(env: dict[str, str], source: str) -> dict[str, Any]:
+def run_crawl(env: dict[str, str], source: str, timeout: float = 180) -> dict[str, Any]:
     """``python -m crawlers.run SOURCE`` to the end; the Scrapy stats it printed."""
     done = subprocess.run([sys.executable, "-m", "crawlers.run", source], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=180)
-    assert done.returncode == 0, done.stderr[-3000:]
+                          capture_output=True, text=True, timeout=timeout)
+    assert done.returncode == 0, done.stderr[-4000:]
     return dict(json.loads(done.stdout.strip().splitlines()[-1])[source])
+
+
+def start_crawl(env: dict[str, str], source: str) -> subprocess.Popen[bytes]:
+    """``python -m crawlers.run SOURCE`` started in the background, its output dropped."""
+    return subprocess.Popen([sys.executable, "-m", "crawlers.run", source], env=env, cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool], timeout: float = 120) -> None:
+    """SIGKILL the crawl as soon as ``ready()``; it must still be running then."""
+    deadline = time.monotonic() + timeout
+    while not ready():
+        assert process.poll() is None, "the crawl ended before it could be killed"
+        assert time.monotonic() < deadline, "the crawl never got there"
+        time.sleep(0.01)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
 
 
 def stored(data_dir: Path, dead_letters: int | None = 0) -> dict[str, Standard]:
@@ -82,7 +100,8 @@ def route_for(routes: list[Route], body: str) -> Route:
     return next(r for r in routes if r["body"] == body)
 
 
-def _count(db: Path) -> int:
+def count_documents(db: Path) -> int:
+    """Documents stored so far, read without writing (0 before the store exists)."""
     if not db.is_file():
         return 0
     try:
@@ -115,15 +134,8 @@ def crawl_killed_then_resumed(tmp_path: Path, source: str, folder: str, body: st
     db = data / "vrscope.sqlite3"
     with Mirror(fixtures) as mirror:
         env = mirror_env(mirror, data)
-        crawl = subprocess.Popen([sys.executable, "-m", "crawlers.run", source], env=env, cwd=ROOT,
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while mirror.route_hits(folder, 0) < 1 or _count(db) < stored_first:
-            assert crawl.poll() is None, "the crawl ended before it could be killed"
-            assert time.monotonic() < deadline, "the crawl never got there"
-            time.sleep(0.05)
-        os.kill(crawl.pid, signal.SIGKILL)
-        crawl.wait(timeout=30)
+        kill_when(start_crawl(env, source),
+                  lambda: mirror.route_hits(folder, 0) >= 1 and count_documents(db) >= stored_first)
         intact(db)
         before = set(stored(data, dead_letters=None))
         run_crawl(env, source)

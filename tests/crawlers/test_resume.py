@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import shutil
-import signal
-import sqlite3
-import subprocess
-import sys
-import time
 import zipfile
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -26,65 +18,24 @@ from crawlers.parsers.uspto_odp_state import load_progress as load_odp_progress
 from crawlers.parsers.uspto_xml import iter_weekly, parse_document
 from crawlers.spiders.epo_ops import ESPACENET
 from crawlers.spiders.uspto_bulk import STATE_EVERY
+from tests.crawlers.mirror_crawl import (
+    ROOT,
+    count_documents,
+    intact,
+    kill_when,
+    mirror_env,
+    run_crawl,
+    start_crawl,
+)
 from vrscope.records import Patent
 from vrscope.settings import Settings
 from vrscope.store import Store
 
-ROOT = Path(__file__).resolve().parents[2]
 CASE = Path(__file__).parent / "fixtures" / "uspto_xml" / "grant_v47_assignee_pct" / "input.xml"
 WEEK = "/PTGRXML/2099/ipg991231.zip"
 WEEK_KEY = "https://api.uspto.gov/api/v1/datasets/products/files" + WEEK
 EPO_QUERY = build_queries()[0]  # by default the EPO spider searches the taxonomy's queries
 N = 2000
-
-
-def _env(data_dir: Path, mirror: Mirror, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("VRSCOPE_")}
-    env.update(mirror.settings_overrides(), PYTHONPATH=str(ROOT), VRSCOPE_DATA_DIR=str(data_dir),
-               VRSCOPE_CRAWL_DELAY="0", VRSCOPE_CRAWL_LOG_LEVEL="WARNING", **extra)
-    return env
-
-
-def _start(source: str, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "crawlers.run", source], env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-
-
-def _finish(source: str, env: dict[str, str]) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, "-m", "crawlers.run", source], env=env, cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-4000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1])[source])
-
-
-def _count(db: Path) -> int:
-    """Documents stored so far, read without writing (0 before the store exists)."""
-    if not db.is_file():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            return int(conn.execute("SELECT count(*) FROM documents").fetchone()[0])
-    except sqlite3.OperationalError:
-        return 0
-
-
-def _kill_when(process: subprocess.Popen[bytes], ready: Callable[[], bool], timeout: float = 120) -> None:
-    """SIGKILL the crawl as soon as ``ready()``; it must still be running then."""
-    deadline = time.monotonic() + timeout
-    while not ready():
-        assert process.poll() is None, "the crawl ended before it could be killed"
-        assert time.monotonic() < deadline, "the crawl never got there"
-        time.sleep(0.01)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait(timeout=30)
-    assert process.returncode == -signal.SIGKILL
-
-
-def _intact(db: Path) -> None:
-    with sqlite3.connect(db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        duplicates = "SELECT doc_id FROM provenance GROUP BY doc_id HAVING count(*) > 1"
-        assert conn.execute(duplicates).fetchall() == []
 
 
 def _week(folder: Path) -> dict[str, Patent]:
@@ -113,24 +64,25 @@ def test_bulk_crawl_killed_anywhere_resumes_without_loss_or_duplicates(tmp_path:
     expected = _week(fixtures / "uspto_bulk")
     db = data / "vrscope.sqlite3"
     with Mirror(fixtures) as mirror:
-        env = _env(data, mirror, VRSCOPE_USPTO_BULK_URLS=json.dumps([WEEK.lstrip("/")]))
+        env = mirror_env(mirror, data, PYTHONPATH=str(ROOT),
+                         VRSCOPE_USPTO_BULK_URLS=json.dumps([WEEK.lstrip("/")]))
         # 1. Killed while the weekly file is still downloading.
-        _kill_when(_start("uspto_bulk", env), lambda: mirror.hits("uspto_bulk", WEEK) == 1)
-        assert _count(db) == 0
+        kill_when(start_crawl(env, "uspto_bulk"), lambda: mirror.hits("uspto_bulk", WEEK) == 1)
+        assert count_documents(db) == 0
         # 2. and 3. Killed twice while documents stream into the store.
-        _kill_when(_start("uspto_bulk", env), lambda: _count(db) >= 300)
-        _intact(db)
-        first = _count(db)
-        _kill_when(_start("uspto_bulk", env), lambda: _count(db) >= first + 700)
-        _intact(db)
-        before = _count(db)
+        kill_when(start_crawl(env, "uspto_bulk"), lambda: count_documents(db) >= 300)
+        intact(db)
+        first = count_documents(db)
+        kill_when(start_crawl(env, "uspto_bulk"), lambda: count_documents(db) >= first + 700)
+        intact(db)
+        before = count_documents(db)
         with Store(db) as store:
             progress = int(store.get_state("uspto_bulk", WEEK_KEY) or "0")
         assert 0 < progress <= before < N and progress % STATE_EVERY == 0
         # 4. Run to the end.
-        stats = _finish("uspto_bulk", env)
+        stats = run_crawl(env, "uspto_bulk", timeout=300)
         downloads = mirror.hits("uspto_bulk", WEEK)
-    _intact(db)
+    intact(db)
     assert downloads == 2  # the held-back answer, then one download kept in the spool across kills
     assert stats["vrscope/records/inserted"] == N - before
     assert stats.get("vrscope/records/unchanged", 0) == before - progress < STATE_EVERY
@@ -160,15 +112,16 @@ def test_epo_crawl_killed_mid_page_resumes_without_loss_or_duplicates(tmp_path: 
     data = tmp_path / "data"
     db = data / "vrscope.sqlite3"
     with Mirror(_slow_epo_fixtures(tmp_path)) as mirror:
-        env = _env(data, mirror)
+        env = mirror_env(mirror, data, PYTHONPATH=str(ROOT))
         slow = "/3.2/rest-services/published-data/publication/docdb/CN.116699999.A/abstract"
-        _kill_when(_start("epo_ops", env), lambda: mirror.hits("epo_ops", slow) == 1 and _count(db) >= 3)
-        _intact(db)
+        kill_when(start_crawl(env, "epo_ops"),
+                  lambda: mirror.hits("epo_ops", slow) == 1 and count_documents(db) >= 3)
+        intact(db)
         with Store(db) as store:
             early = {d.id: d for d in store.iter_documents()}
             assert store.get_state("epo_ops", EPO_QUERY) is None  # the page was not finished
-        stats = _finish("epo_ops", env)
-    _intact(db)
+        stats = run_crawl(env, "epo_ops", timeout=300)
+    intact(db)
     with Store(db) as store:
         found = {d.id: d for d in store.iter_documents() if isinstance(d, Patent)}
         hits = {i: p for i, p in found.items() if p.titles}  # the rest: family members of a hit
@@ -198,16 +151,16 @@ def test_odp_crawl_killed_mid_page_resumes_without_loss_or_duplicates(tmp_path: 
     data = tmp_path / "data"
     db = data / "vrscope.sqlite3"
     with Mirror(fixtures) as mirror:
-        env = _env(data, mirror)
-        _kill_when(_start("uspto_odp", env),
-                   lambda: mirror.hits("uspto_odp", ODP_TEXT) == 1 and _count(db) >= 2)
-        _intact(db)
+        env = mirror_env(mirror, data, PYTHONPATH=str(ROOT))
+        kill_when(start_crawl(env, "uspto_odp"),
+                  lambda: mirror.hits("uspto_odp", ODP_TEXT) == 1 and count_documents(db) >= 2)
+        intact(db)
         with Store(db) as store:
             early = {d.id: d for d in store.iter_documents()}
             pub = load_odp_progress(store.get_state("uspto_odp", state_key(query, ODP_FIELDS[0])))
             assert "US2024040002A1" not in early and pub == OdpProgress()  # its page was not finished
-        stats = _finish("uspto_odp", env)
-    _intact(db)
+        stats = run_crawl(env, "uspto_odp", timeout=300)
+    intact(db)
     today = dt.datetime.now(dt.UTC).date()
     with Store(db) as store:
         found = {d.id: d for d in store.iter_documents() if isinstance(d, Patent)}

@@ -68,12 +68,15 @@ TECHS = (
        aen="near eye display|near eye optics|eyewear display|head mounted display|HMD"),
     _c("perception_interaction", "tech", "感知交互", "Perception and interaction",
        zh="感知交互|人机交互|交互方式|交互模组|追踪定位|跟踪定位|手柄|控制器|惯性测量单元|空间感知|空间计算|"
-          "自然交互|体感|传感器模组|三维感知|运动追踪|手势|手势交互|定位设备|传感器|执行器|触觉|力反馈|晕动症|眩晕",
+          "自然交互|体感|传感器模组|三维感知|运动追踪|手势|手势交互|定位设备|传感器|执行器|触觉|力反馈|晕动症|眩晕|"
+          "感知信息|传感器能力|执行器能力|交互设备|现实世界与虚拟世界|虚拟世界与现实世界",
        en="perception|interaction|human computer interaction|user interaction|natural interaction|tracking|"
           "input device|user interface|spatial computing|sensor fusion|inertial measurement unit|IMU|"
           "motion to photon|controller tracking|interaction technique|sensor|actuator|gesture|haptic|tactile|"
           "force feedback|positioning|localization|localisation|motion tracking|motion sickness|"
-          "cybersickness|world analysis|scene understanding|spatial mapping"),
+          "cybersickness|world analysis|scene understanding|spatial mapping|sensory device|"
+          "sensed information|sensor capability|actuator capability|interaction device|"
+          "real world and virtual world|virtual world and real world|between real and virtual worlds"),
     _c("rendering_computation", "tech", "渲染计算", "Rendering and computation",
        zh="渲染|渲染计算|图形处理器|图形渲染|三维引擎|着色器|帧率|时间扭曲|重投影|场景图|计算机图形|算力|渲染中心",
        en="rendering|render|graphics processing|GPU|graphics pipeline|shader|frame rate|reprojection|"
@@ -181,8 +184,8 @@ SUBTOPICS = (
           "micromirror|MEMS sensor|MEMS gyroscope|optical sensing", parent=_P),
     _c("haptics", "subtopic", "触觉反馈", "Haptics",
        zh="触觉|触觉反馈|力反馈|振动反馈|触感|数据手套|触觉手套|力触觉",
-       en="haptic|haptics|tactile feedback|force feedback|vibrotactile|kinesthetic|haptic glove|data glove|"
-          "haptic rendering|touch feedback|tactile", parent=_P),
+       en="haptic|haptics|tactile feedback|force feedback|vibrotactile|kinesthetic|kinaesthetic|haptic glove|"
+          "data glove|haptic rendering|touch feedback|tactile", parent=_P),
     # rendering_computation 渲染计算
     _c("realtime_photorealistic_rendering", "subtopic", "高真实感实时渲染构架",
        "Real-time photorealistic rendering architecture",
@@ -298,6 +301,8 @@ MASKED = _split(
     "JPEG XR|AR coating|AR film|anti reflection|antireflection|anti reflective|magnetic resonance|MR imaging|"
     "MR image|MR sensor|MR head|MR fluid|MR damper|virtual machine|virtual memory|virtual private network|"
     "virtual network|virtual interface|voltage regulator|AR model|autoregressive|stereo microscope|"
-    "stereoscopic microscope|omnidirectional antenna|omnidirectional microphone|omnidirectional wheel")
+    "stereoscopic microscope|omnidirectional antenna|omnidirectional microphone|omnidirectional wheel|"
+    "audio rendering|audio renderer|IT asset management|software asset management|"
+    "音频渲染|IT资产管理|软件资产管理")
 
 TAXONOMY = Taxonomy(RELEVANCE, FORMS, TECHS, SUBTOPICS, NEGATIVES, MASKED)

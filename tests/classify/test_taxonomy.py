@@ -119,3 +119,24 @@ def test_with_terms_extends_a_copy() -> None:
     assert "waveguide" not in weak_labels_from_text("a grating combiner").subtopics
     anchored = TAXONOMY.with_terms("xr_general", en=("holodeck",), anchor=True)
     assert weak_labels_from_text("a holodeck for training", anchored).relevant
+
+
+@pytest.mark.parametrize(("text", "tech", "hinted"), [
+    # the rubric files immersive audio under content production, graphics rendering under rendering
+    ("binaural audio rendering of object based audio", "rendering_computation", False),
+    ("real time rendering of the scene graph", "rendering_computation", True),
+    # 'asset management' of IT inventories is not the management of 3D model data
+    ("IT asset management: software identification tags", "content_production", False),
+    ("asset management of 3D models for virtual scenes", "content_production", True),
+    # MPEG-V style sensing and actuation between the real and virtual worlds, British spelling of haptics
+    ("adaptation between real and virtual worlds", "perception_interaction", True),
+    ("现实世界与虚拟世界之间的适配", "perception_interaction", True),
+    ("kinaesthetic feedback device", "perception_interaction", True),
+])
+def test_rubric_concepts_hint_the_right_technology(text: str, tech: str, hinted: bool) -> None:
+    assert (tech in weak_labels_from_text(text).techs) is hinted
+
+
+def test_masks_only_hide_the_masked_phrase() -> None:
+    assert "rendering_computation" in weak_labels_from_text("audio rendering, then rendering of images").techs
+    assert "haptics" in weak_labels_from_text("kinaesthetic stimulation").subtopics

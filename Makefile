@@ -45,3 +45,8 @@ BENCH_DOCS ?= 1000000
 .PHONY: bench
 bench: install-dev
 	$(BIN)/python -m benchmarks.bench_search --docs $(BENCH_DOCS) --out docs/
+
+## screenshots: build the demo data, serve it, write PNGs of every dashboard page to docs/screenshots/ (needs Debian chromium and chromium-driver)
+.PHONY: screenshots
+screenshots: install-dev
+	$(BIN)/python -m dashboards.screenshots --out docs/screenshots

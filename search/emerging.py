@@ -2,7 +2,8 @@
 
 Sub-topics come from the engine (one count-only query per year of both windows, its ``subtopics``
 facet and total), so they are the same on every engine. Terms come from the store of record's titles
-and abstracts, Chinese segmented with search.segment, stop-words and numbers dropped. Both are scored
+and abstracts, Chinese segmented with search.segment, stop-words and numbers dropped (once per document
+and store generation: search.store_cache). Both are scored
 with Dunning's log-likelihood ratio G² on a 2×2 table of documents (with / without the sub-topic or
 term × recent / other): G² ≥ 3.84 means p < 0.05 with one degree of freedom. A document counts once
 per sub-topic or term it carries.
@@ -12,17 +13,19 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from functools import cache
+from itertools import islice
 
 from pydantic import BaseModel, Field
 
 from search.analytics import Filters, _wanted
 from search.backend import SearchBackend
 from search.segment import segment
-from search.store_docs import StoredDoc, stored_docs
+from search.store_docs import StoredDoc, stored_rows
 from vrscope.records import Patent
 from vrscope.store import Store
 
@@ -285,7 +288,7 @@ class TermDoc:
     title: str
     year: int | None
     date: str
-    terms: frozenset[str]
+    terms: Collection[str]  # distinct terms
 
 
 def significant_terms(
@@ -312,7 +315,7 @@ def significant_terms(
     newest = sorted(fresh, key=lambda d: (d.date, d.id), reverse=True)
     out = []
     for score, term in scored[:size]:
-        shown = [d for d in newest if term in d.terms][:EXAMPLES]
+        shown = list(islice((d for d in newest if term in d.terms), EXAMPLES))
         examples = [Example(id=d.id, title=d.title, year=d.year) for d in shown]
         out.append(EmergingTerm(term=term, recent=fg[term], background=everywhere[term],
                                 recent_share=fg[term] / n_fg, background_share=everywhere[term] / n_all,
@@ -335,6 +338,13 @@ def term_docs(items: Iterable[StoredDoc]) -> Iterator[TermDoc]:
                       date=when.isoformat() if when else "", terms=terms)
 
 
+def term_doc(item: StoredDoc) -> TermDoc:
+    """One stored document as a TermDoc, its terms interned (documents share them in the cache)."""
+    doc = next(term_docs([item]))
+    # A tuple of interned terms holds the same distinct terms in a fraction of a frozenset's memory.
+    return replace(doc, terms=tuple(sorted(sys.intern(t) for t in doc.terms)))
+
+
 def emerging(
     backend: SearchBackend, store: Store, filters: Filters, *, window: int = 3, end: int | None = None,
     min_count: int = 2, size: int = 20,
@@ -344,7 +354,7 @@ def emerging(
     if result.recent_years is None:
         return result
     unbounded = filters.model_copy(update={"year_from": None, "year_to": None})
-    docs = term_docs(stored_docs(store, unbounded, backend))
+    docs = (doc for _, doc in stored_rows(store, unbounded, backend, "emerging_terms", term_doc))
     result.terms, result.background_total = significant_terms(docs, result.recent_years, min_count=min_count,
                                                                size=size)
     return result

@@ -8,7 +8,7 @@ rule: 青岛/Qingdao or a Qingdao district in the applicant's (or organisation's
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Literal
 
 import pandas as pd
@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field, model_validator
 from search.analytics import GROWTH_YEARS, Filters, _wanted, growth
 from search.backend import SearchBackend
 from search.players_local import in_qingdao
-from search.store_docs import StoredDoc, stored_docs
+from search.store_docs import StoredDoc, stored_rows
 from vrscope.applicants import normalize_applicant
 from vrscope.records import Party, Patent, Standard
 from vrscope.settings import Settings
@@ -183,36 +183,53 @@ def _local_names(patent: Patent) -> list[str]:
     return [p.name_normalized or normalize_applicant(p.name) or p.name for p in local]
 
 
-def local_patent_frame(items: Iterable[StoredDoc]) -> pd.DataFrame:
+Row = dict[str, object]
+
+
+def local_patent_rows(item: StoredDoc) -> tuple[Row, ...]:
+    """One row per sub-topic of a labelled patent with a local applicant: year, granted, filed in China."""
+    doc = item.doc
+    if not isinstance(doc, Patent) or item.labels is None:
+        return ()
+    names = _local_names(doc)
+    if not names:
+        return ()
+    return tuple({"doc_id": doc.id, "subtopic": sub, "year": doc.year, "names": names,
+                  "granted": doc.grant_date is not None, "cn": doc.jurisdiction == "CN"}
+                 for sub in item.labels.subtopics)
+
+
+def local_standard_rows(item: StoredDoc) -> tuple[Row, ...]:
+    """One row per sub-topic of a labelled standard with a local drafting organisation: led or co-drafted."""
+    doc = item.doc
+    if not isinstance(doc, Standard) or item.labels is None or not doc.drafting_orgs:
+        return ()
+    local = [in_qingdao(Party(name=org)) for org in doc.drafting_orgs]
+    if not any(local):
+        return ()
+    return tuple({"doc_id": doc.id, "subtopic": sub, "led": local[0]} for sub in item.labels.subtopics)
+
+
+def local_rows(item: StoredDoc) -> tuple[Row, ...]:
+    """A stored document's scoreboard rows (none for most documents: they are not local)."""
+    return local_patent_rows(item) if isinstance(item.doc, Patent) else local_standard_rows(item)
+
+
+def local_patent_frame(rows: Iterable[Row]) -> pd.DataFrame:
     """One row per (local patent, sub-topic): year, granted, filed in China, local applicants."""
-    rows = []
-    for item in items:
-        doc = item.doc
-        if not isinstance(doc, Patent) or item.labels is None:
-            continue
-        names = _local_names(doc)
-        if not names:
-            continue
-        for sub in item.labels.subtopics:
-            rows.append({"doc_id": doc.id, "subtopic": sub, "year": doc.year, "names": names,
-                         "granted": doc.grant_date is not None, "cn": doc.jurisdiction == "CN"})
-    frame = pd.DataFrame(rows, columns=["doc_id", "subtopic", "year", "granted", "cn", "names"])
+    frame = pd.DataFrame(list(rows), columns=["doc_id", "subtopic", "year", "granted", "cn", "names"])
     return frame.astype({"granted": bool, "cn": bool})
 
 
-def local_standard_frame(items: Iterable[StoredDoc]) -> pd.DataFrame:
+def local_standard_frame(rows: Iterable[Row]) -> pd.DataFrame:
     """One row per (standard with a local drafting organisation, sub-topic): led or co-drafted."""
-    rows = []
-    for item in items:
-        doc = item.doc
-        if not isinstance(doc, Standard) or item.labels is None or not doc.drafting_orgs:
-            continue
-        local = [in_qingdao(Party(name=org)) for org in doc.drafting_orgs]
-        if not any(local):
-            continue
-        for sub in item.labels.subtopics:
-            rows.append({"doc_id": doc.id, "subtopic": sub, "led": local[0]})
-    return pd.DataFrame(rows, columns=["doc_id", "subtopic", "led"]).astype({"led": bool})
+    return pd.DataFrame(list(rows), columns=["doc_id", "subtopic", "led"]).astype({"led": bool})
+
+
+def _local(store: Store, filters: Filters, backend: SearchBackend, doc_type: str) -> Iterator[Row]:
+    """The scoreboard rows of the stored documents of one type passing the filters (cached per generation)."""
+    for _, rows in stored_rows(store, filters, backend, "scoreboard", local_rows, doc_type=doc_type):
+        yield from rows
 
 
 def _facet(backend: SearchBackend, filters: Filters, **overrides: object) -> dict[str, int]:
@@ -245,8 +262,8 @@ def scoreboard(
     end = _end_year(backend, filters)
     recent = (end - GROWTH_YEARS + 1, end) if end is not None else None
     previous = (end - 2 * GROWTH_YEARS + 1, end - GROWTH_YEARS) if end is not None else None
-    patents = local_patent_frame(stored_docs(store, filters, backend, doc_type="patent"))
-    standards = local_standard_frame(stored_docs(store, filters, backend, doc_type="standard"))
+    patents = local_patent_frame(_local(store, filters, backend, "patent"))
+    standards = local_standard_frame(_local(store, filters, backend, "standard"))
     names_en, names_zh = TAXONOMY.names("en"), TAXONOMY.names("zh")
     rows = []
     for sub in _wanted(filters, "subtopics", TAXONOMY.subtopic_ids()):

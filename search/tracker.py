@@ -4,18 +4,23 @@ Status and body are counted by the search engine (the ``status`` and ``jurisdict
 engines agree); committee, ICS, stage and level are not facets of the index, so they are counted from
 the store of record with pandas, under the same filters. Open drafts, changes and drafting
 organizations come from the store: the index keeps none of deadlines, change history or drafters.
+What the filters read of every standard (``Brief``) and of its labels is read once per store
+generation (search.store_cache); the few standards a view lists are then read by identifier.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from search import store_cache
 from search.backend import FacetValue, SearchBackend, SearchQuery
 from search.players_local import district_of, in_qingdao
 from vrscope.changes import ChangeKind
@@ -32,6 +37,7 @@ PHASES = {**dict.fromkeys(IN_DEVELOPMENT, "in_development"), **dict.fromkeys(IN_
 _FIELDS = ("body", "level", "status", "stage_code", "stage_name", "committee", "ics", "title_zh", "title_en",
            "published_date", "plan_date", "implemented_date", "comment_deadline", "drafting_orgs", "url")
 _LISTS = ("ics", "drafting_orgs")
+_CHUNK = 500  # identifiers per IN (...) query
 SUMMARY_METHOD = (
     "status and body: facets of the search index (doc_type=standard); level, stage, committee and ICS: "
     "the store of record under the same filters; phase: in development = plan … approval, "
@@ -167,48 +173,135 @@ def _year(row: dict[str, Any]) -> int | None:
     return None
 
 
-def standard_rows(store: Store, where: str = "", args: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    """Stored standards as flat dicts of the tracker's fields, read with json_extract, optionally filtered."""
-    columns = ", ".join(f"json_extract(data, '$.{name}')" for name in _FIELDS)
-    sql = f"SELECT id, {columns} FROM documents WHERE doc_type='standard'"
+def _row(raw: tuple[Any, ...]) -> dict[str, Any]:
+    """A stored standard as a flat dict from its id and the JSON array json_extract gave for _FIELDS."""
+    values = json.loads(raw[1]) if raw[1] else [None] * len(_FIELDS)
+    row = dict(zip(("id", *_FIELDS), (raw[0], *values), strict=True))
+    for name in _LISTS:
+        row[name] = row[name] or []
+    return row
+
+
+def iter_standard_rows(store: Store, where: str = "", args: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+    """Stored standards as flat dicts of the tracker's fields, read with json_extract, optionally filtered.
+
+    One json_extract with every path parses each document once (it returns a JSON array).
+    """
+    paths = ", ".join(f"'$.{name}'" for name in _FIELDS)
+    sql = f"SELECT id, json_extract(data, {paths}) FROM documents WHERE doc_type='standard'"
     if where:
         sql += f" AND ({where})"
-    rows = []
     for raw in store.conn.execute(sql + " ORDER BY id", tuple(args)):
-        row = dict(zip(("id", *_FIELDS), tuple(raw), strict=True))
-        for name in _LISTS:
-            row[name] = json.loads(row[name]) if row[name] else []
-        rows.append(row)
+        yield _row(tuple(raw))
+
+
+def standard_rows(store: Store, where: str = "", args: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    """iter_standard_rows as a list."""
+    return list(iter_standard_rows(store, where, args))
+
+
+def standard_rows_by_id(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """standard_rows of the given identifiers, by identifier (missing or non-standard ones left out)."""
+    wanted = sorted(set(ids))
+    paths = ", ".join(f"'$.{name}'" for name in _FIELDS)
+    rows: dict[str, dict[str, Any]] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start:start + _CHUNK]
+        # "+doc_type": look the ids up by primary key, not by scanning the doc_type index.
+        sql = (f"SELECT id, json_extract(data, {paths}) FROM documents"
+               f" WHERE +doc_type='standard' AND id IN ({','.join('?' * len(chunk))})")
+        for raw in store.conn.execute(sql, chunk):
+            row = _row(tuple(raw))
+            rows[row["id"]] = row
     return rows
 
 
-def _labels(store: Store) -> dict[str, Labels]:
-    """Effective labels of every standard (model labels with corrections on top)."""
-    model = {r[0]: Labels.model_validate_json(r[1]) for r in store.conn.execute(
-        "SELECT l.doc_id, l.data FROM labels l JOIN documents d ON d.id = l.doc_id"
-        " WHERE d.doc_type='standard'")}
-    corrections = store.corrections()
-    out = {}
-    for doc_id in set(model) | set(corrections):
-        merged = effective_labels(model.get(doc_id), corrections.get(doc_id))
-        if merged is not None:
-            out[doc_id] = merged
-    return out
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """What the summary, open drafts and local drafters filter on, kept per store generation."""
+
+    id: str
+    body: str | None
+    level: str | None
+    status: str | None
+    stage: str | None
+    committee: str | None
+    ics: tuple[str, ...]
+    year: int | None
+    comment_deadline: str | None
+    drafting_orgs: bool
+    title: str
+    url: str | None
 
 
-def _passes(row: dict[str, Any], filters: TrackerFilters, labels: dict[str, Labels]) -> bool:
+def _brief(row: dict[str, Any]) -> Brief:
+    def text(value: Any) -> Any:
+        return sys.intern(value) if isinstance(value, str) else value
+
+    return Brief(id=row["id"], body=text(row.get("body")), level=text(row.get("level")),
+                 status=text(row.get("status")), stage=text(_stage(row)),
+                 committee=text(row.get("committee")),
+                 ics=tuple(text(c) for c in row["ics"]), year=_year(row),
+                 comment_deadline=row.get("comment_deadline"), drafting_orgs=bool(row["drafting_orgs"]),
+                 title=_title(row), url=row.get("url"))
+
+
+def briefs(store: Store) -> list[Brief]:
+    """Every stored standard's Brief, in identifier order, read once per store generation."""
+    return store_cache.cached(store, "tracker:briefs", lambda: [_brief(r) for r in iter_standard_rows(store)])
+
+
+class LabelSets(NamedTuple):
+    """The parts of a standard's effective labels the summary's filters read."""
+
+    relevant: bool
+    techs: frozenset[str]
+    subtopics: frozenset[str]
+    forms: frozenset[str]
+
+
+_NONE: frozenset[str] = frozenset()  # one empty set for every standard without such labels
+
+
+def _label_sets(labels: Labels) -> LabelSets:
+    return LabelSets(labels.relevant, frozenset(labels.techs) or _NONE, frozenset(labels.subtopics) or _NONE,
+                     frozenset(labels.forms) or _NONE)
+
+
+def _labels(store: Store) -> dict[str, LabelSets]:
+    """Effective labels of every standard (model labels with corrections on top), per store generation."""
+    def build() -> dict[str, LabelSets]:
+        corrections = store.corrections()
+        out = {}
+        for doc_id, data in store.conn.execute(
+                "SELECT l.doc_id, l.data FROM labels l JOIN documents d ON d.id = l.doc_id"
+                " WHERE d.doc_type='standard'"):
+            merged = effective_labels(Labels.model_validate_json(data), corrections.get(doc_id))
+            if merged is not None:
+                out[doc_id] = _label_sets(merged)
+        for doc_id, correction in corrections.items():  # corrected, never labelled by the model
+            if doc_id not in out:
+                merged = effective_labels(None, correction)
+                if merged is not None:
+                    out[doc_id] = _label_sets(merged)
+        return out
+
+    return store_cache.cached(store, "tracker:labels", build)
+
+
+def _passes(row: Brief, filters: TrackerFilters, labels: dict[str, LabelSets]) -> bool:
     """Whether a stored standard passes the filters, as the index would apply them."""
-    if filters.body and row.get("body") not in filters.body:
+    if filters.body and row.body not in filters.body:
         return False
-    if filters.status and row.get("status") not in filters.status:
+    if filters.status and row.status not in filters.status:
         return False
-    year = _year(row)
+    year = row.year
     if filters.year_from is not None and (year is None or year < filters.year_from):
         return False
     if filters.year_to is not None and (year is None or year > filters.year_to):
         return False
     if filters.by_labels:
-        found = labels.get(row["id"])
+        found = labels.get(row.id)
         if found is None or (filters.relevant_only and not found.relevant):
             return False
         for wanted, have in ((filters.techs, found.techs), (filters.subtopics, found.subtopics),
@@ -240,10 +333,11 @@ def summary(backend: SearchBackend, store: Store, filters: TrackerFilters, size:
     """Standards and drafts by phase, status, body, level, stage, committee and ICS."""
     result = backend.search(filters.query(["status", "jurisdiction"], size))
     labels = _labels(store) if filters.by_labels else {}
-    rows = [r for r in standard_rows(store) if _passes(r, filters, labels)]
-    frame = pd.DataFrame(rows, columns=["id", *_FIELDS])
-    frame["stage"] = [_stage(r) for r in rows]
-    frame["phase"] = [phase_of(r.get("status")) for r in rows]
+    rows = [r for r in briefs(store) if _passes(r, filters, labels)]
+    frame = pd.DataFrame({"id": [r.id for r in rows], "level": [r.level for r in rows],
+                          "stage": [r.stage for r in rows], "committee": [r.committee for r in rows],
+                          "ics": [list(r.ics) for r in rows], "phase": [phase_of(r.status) for r in rows]},
+                         columns=["id", "level", "stage", "committee", "ics", "phase"], dtype=object)
     ics = frame[["id", "ics"]].explode("ics").dropna(subset=["ics"])
     ics_values = ics["ics"].astype(str).map(lambda c: ics_prefix(c, ics_depth))
     ics_counts = pd.DataFrame({"id": ics["id"], "ics": ics_values}).drop_duplicates()["ics"]
@@ -258,14 +352,12 @@ def summary(backend: SearchBackend, store: Store, filters: TrackerFilters, size:
 
 def drafts_open(store: Store, as_of: dt.date, body: Iterable[str] = ()) -> list[OpenDraft]:
     """Standards with a comment deadline on or after ``as_of``, not published or ended; soonest first."""
-    closed = [s.value for s in (*IN_FORCE, *ENDED)]
-    marks = ",".join("?" * len(closed))
-    rows = standard_rows(
-        store,
-        "json_extract(data, '$.comment_deadline') >= ? AND coalesce(json_extract(data, '$.status'), '')"
-        f" NOT IN ({marks})",
-        [as_of.isoformat(), *closed],
-    )
+    closed = {s.value for s in (*IN_FORCE, *ENDED)}
+    day = as_of.isoformat()
+    open_ids = [b.id for b in briefs(store) if b.comment_deadline is not None and b.comment_deadline >= day
+                and (b.status or "") not in closed]
+    found = standard_rows_by_id(store, open_ids)
+    rows = [found[i] for i in open_ids if i in found]
     bodies = set(body)
     out = []
     for row in rows:
@@ -285,23 +377,21 @@ def changes(
 ) -> list[ChangeRow]:
     """Changes observed since a date (oldest first), each with its standard's title, body and status."""
     found = store.changes_since(since, kinds)
-    ids = sorted({c.doc_id for c in found})
-    rows: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(ids), 500):
-        chunk = ids[start:start + 500]
-        for row in standard_rows(store, f"id IN ({','.join('?' * len(chunk))})", chunk):
-            rows[row["id"]] = row
+    by_id = {b.id: b for b in briefs(store)} if found else {}
     out = []
     for change in found:
-        row = rows.get(change.doc_id, {"id": change.doc_id})
-        out.append(ChangeRow(**change.model_dump(), title=_title(row), body=row.get("body"),
-                             status=row.get("status"), url=row.get("url")))
+        brief = by_id.get(change.doc_id)
+        # The change and the standard's fields are validated already: construct, do not validate again.
+        out.append(ChangeRow.model_construct(
+            **dict(change), title=brief.title if brief else change.doc_id, body=brief.body if brief else None,
+            status=brief.status if brief else None, url=brief.url if brief else None))
     return out
 
 
 def local_drafters(store: Store) -> DraftersResult:
     """Qingdao drafting organizations and the standards they drafted (most standards first)."""
-    rows = standard_rows(store, "json_array_length(json_extract(data, '$.drafting_orgs')) > 0")
+    drafted = standard_rows_by_id(store, (b.id for b in briefs(store) if b.drafting_orgs))
+    rows = [drafted[i] for i in sorted(drafted)]
     by_org: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         for org in dict.fromkeys(o.strip() for o in row["drafting_orgs"] if o and o.strip()):

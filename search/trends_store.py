@@ -2,7 +2,8 @@
 
 The search index keeps one date per document (priority, else filing, else publication: the trends
 view's default basis). The other bases and family counting need fields the index does not hold, so
-this module reads the store of record through search.store_docs, whose filters are the index's.
+this module reads the store of record through search.store_docs, whose filters are the index's (each
+document parsed once per store generation, see search.store_cache).
 
 Method:
 - basis ``priority``: priority date, else filing date, else publication date (the index's date);
@@ -34,7 +35,7 @@ from search.analytics import (
     slope,
 )
 from search.backend import SearchBackend
-from search.store_docs import StoredDoc, stored_docs
+from search.store_docs import Facts, StoredDoc, stored_rows
 from vrscope.records import Patent, Standard
 from vrscope.store import Store
 
@@ -71,22 +72,37 @@ def unit_key(doc: Patent | Standard, families: bool) -> str:
     return f"doc:{doc.id}"
 
 
-def dimension_values(item: StoredDoc, dimension: Dimension) -> tuple[str, ...]:
+@dataclass(frozen=True, slots=True)
+class TrendDoc:
+    """What trends keep of a stored document besides its Facts: its family unit and year per basis."""
+
+    family: str | None
+    years: tuple[int | None, ...]  # in the order of DATE_BASES
+
+
+def trend_doc(item: StoredDoc) -> TrendDoc:
+    """A stored document's family unit key (None: counted alone) and its year on every basis."""
+    family = unit_key(item.doc, True)
+    return TrendDoc(family=None if family == unit_key(item.doc, False) else family,
+                    years=tuple(basis_year(item.doc, b) for b in DATE_BASES))
+
+
+def facts_values(facts: Facts, dimension: Dimension) -> tuple[str, ...]:
     """The values of one dimension a stored document carries, as the index would hold them."""
     if dimension == "jurisdiction":
-        place = item.doc.jurisdiction if isinstance(item.doc, Patent) else item.doc.body
-        return (place,) if place else ()
-    if item.labels is None:
+        return (facts.place,) if facts.place else ()
+    if not facts.labelled:
         return ()
-    labels = item.labels
-    scores = {"tech": labels.techs, "subtopic": labels.subtopics, "form": labels.forms}[dimension]
-    return tuple(scores)
+    return tuple({"tech": facts.techs, "subtopic": facts.subtopics, "form": facts.forms}[dimension])
 
 
-def units(items: Iterable[StoredDoc], dimension: Dimension, basis: DateBasis, families: bool) -> list[Unit]:
+def units(rows: Iterable[tuple[Facts, TrendDoc]], dimension: Dimension, basis: DateBasis,
+          families: bool) -> list[Unit]:
     """One Unit per stored document, before any year filter."""
-    return [Unit(unit_key(item.doc, families), basis_year(item.doc, basis), dimension_values(item, dimension))
-            for item in items]
+    at = DATE_BASES.index(basis)
+    return [Unit(trend.family if families and trend.family else f"doc:{facts.id}", trend.years[at],
+                 facts_values(facts, dimension))
+            for facts, trend in rows]
 
 
 def _frames(rows: list[Unit], filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame, int]:
@@ -120,7 +136,8 @@ def store_trends(
 ) -> TrendsResult:
     """Documents (or families) per year for the top ``limit`` values of a dimension, on a date basis."""
     unbounded = filters.model_copy(update={"year_from": None, "year_to": None})
-    rows = units(stored_docs(store, unbounded, backend), dimension, basis, families)
+    found = stored_rows(store, unbounded, backend, "trends", trend_doc)
+    rows = units(found, dimension, basis, families)
     years_of, values, undated = _frames(rows, filters)
     seen = sorted(int(y) for y in years_of["year"].unique())
     first = filters.year_from if filters.year_from is not None else (seen[0] if seen else None)

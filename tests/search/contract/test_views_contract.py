@@ -96,3 +96,4 @@ def test_store_views_with_a_text_query(views: SearchBackend, store: Store) -> No
     assert len(matching_ids(views, Filters(doc_type="patent"), cap=3)) == 3
     result = emerging(views, store, Filters(q="patent", doc_type="patent"), window=3, min_count=1)
     assert result.background_total == 5
+

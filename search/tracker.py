@@ -373,11 +373,16 @@ def drafts_open(store: Store, as_of: dt.date, body: Iterable[str] = ()) -> list[
 
 
 def changes(
-    store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None
+    store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None, last: int | None = None
 ) -> list[ChangeRow]:
-    """Changes observed since a date (oldest first), each with its standard's title, body and status."""
-    found = store.changes_since(since, kinds)
-    by_id = {b.id: b for b in briefs(store)} if found else {}
+    """Changes observed since a date (oldest first; only the newest ``last`` when given), with each standard's
+    title, body and status."""
+    found = store.changes_since(since, kinds, last)
+    if last is not None:
+        # a page: look its few standards up by id rather than building every standard's brief
+        by_id = {i: _brief(r) for i, r in standard_rows_by_id(store, (c.doc_id for c in found)).items()}
+    else:
+        by_id = {b.id: b for b in briefs(store)} if found else {}
     out = []
     for change in found:
         brief = by_id.get(change.doc_id)

@@ -118,27 +118,58 @@ def record_changes(conn: sqlite3.Connection, changes: Iterable[Change]) -> int:
     return len(rows)
 
 
-def changes_since(
-    conn: sqlite3.Connection, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None
-) -> list[Change]:
-    """Changes observed on or after ``since`` (a date means from its start, UTC), oldest first."""
+def _since_clause(
+    since: dt.date | dt.datetime, kinds: Iterable[str] | None
+) -> tuple[str, list[str]] | None:
+    """The WHERE clause and arguments for changes since a moment of the given kinds (None: no kind wanted)."""
     if isinstance(since, dt.datetime):
         moment = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
     else:
         moment = dt.datetime.combine(since, dt.time(), dt.UTC)
-    sql = ("SELECT doc_id, kind, old_value, new_value, effective_date, observed_at, source FROM changes"
-           " WHERE observed_at >= ?")
+    where = " WHERE observed_at >= ?"
     args: list[str] = [moment.astimezone(dt.UTC).isoformat()]
     wanted = [ChangeKind(k).value for k in kinds] if kinds is not None else None
     if wanted == []:
-        return []
+        return None
     if wanted is not None:
-        sql += f" AND kind IN ({','.join('?' * len(wanted))})"
+        where += f" AND kind IN ({','.join('?' * len(wanted))})"
         args.extend(wanted)
+    return where, args
+
+
+def changes_since(
+    conn: sqlite3.Connection, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None,
+    last: int | None = None,
+) -> list[Change]:
+    """Changes observed on or after ``since`` (a date means from its start, UTC), oldest first.
+
+    ``last`` keeps only the newest ``last`` of them (still oldest first), read without loading the rest.
+    """
+    clause = _since_clause(since, kinds)
+    if clause is None:
+        return []
+    where, args = clause
+    columns = "doc_id, kind, old_value, new_value, effective_date, observed_at, source"
+    if last is None:
+        sql = f"SELECT {columns} FROM changes{where} ORDER BY observed_at, id"
+    else:
+        sql = (f"SELECT {columns} FROM (SELECT id, {columns} FROM changes{where}"
+               f" ORDER BY observed_at DESC, id DESC LIMIT {int(last)}) ORDER BY observed_at, id")
     return [Change.model_validate(dict(zip(
         ("doc_id", "kind", "old_value", "new_value", "effective_date", "observed_at", "source"),
         tuple(row), strict=True)))
-        for row in conn.execute(sql + " ORDER BY observed_at, id", args)]
+        for row in conn.execute(sql, args)]
+
+
+def count_since(
+    conn: sqlite3.Connection, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None
+) -> int:
+    """How many changes were observed on or after ``since``."""
+    clause = _since_clause(since, kinds)
+    if clause is None:
+        return 0
+    where, args = clause
+    return int(conn.execute(f"SELECT COUNT(*) FROM changes{where}", args).fetchone()[0])
 
 
 def observed(record: Patent | Standard) -> dt.datetime:

@@ -140,10 +140,17 @@ class Store:
         return upsert_many(self.conn, records, payload_sha256s, batch_size)
 
     def changes_since(
-        self, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None
+        self, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None, last: int | None = None
     ) -> list[change_log.Change]:
-        """Standards' changes (new, new_draft, stage/status change, withdrawn, replaced) seen since a date."""
-        return change_log.changes_since(self.conn, since, kinds)
+        """Standards' changes (new, new_draft, stage/status change, withdrawn, replaced) seen since a date.
+
+        ``last`` keeps only the newest ``last`` of them.
+        """
+        return change_log.changes_since(self.conn, since, kinds, last)
+
+    def count_changes_since(self, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None) -> int:
+        """How many changes were seen since a date."""
+        return change_log.count_since(self.conn, since, kinds)
 
     def get(self, doc_id: str) -> Patent | Standard | None:
         """One document by identifier, or None."""

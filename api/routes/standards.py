@@ -170,15 +170,18 @@ def read_changes(params: Annotated[ChangesParams, Query()], store: StoreDep) -> 
         names = ", ".join(map(repr, unknown))
         raise HTTPException(status.HTTP_400_BAD_REQUEST,
                             f"unknown kind {names}; allowed: {', '.join(sorted(allowed))}")
+    if params.format == "json" and params.cursor is None:
+        # Only the newest `limit` are returned: read just those (a bulk import can leave 250k changes).
+        newest = changes(store, since, kinds or None, last=params.limit)
+        total = store.count_changes_since(since, kinds or None)
+        return ChangesPublic(since=since, kinds=kinds, count=total, data=newest)
     found = changes(store, since, kinds or None)
     if params.format != "json":
         columns = list(ChangeRow.model_fields)
         return download([c.model_dump(mode="json") for c in found], columns, params.format, "changes")
-    if params.cursor is not None:
-        chunk, following = paging.page(found, params.cursor, params.limit,
-                                        {"since": since.isoformat(), "kinds": sorted(kinds)})
-        return ChangesPublic(since=since, kinds=kinds, count=len(found), data=chunk, next_cursor=following)
-    return ChangesPublic(since=since, kinds=kinds, count=len(found), data=found[-params.limit:])
+    chunk, following = paging.page(found, params.cursor, params.limit,
+                                    {"since": since.isoformat(), "kinds": sorted(kinds)})
+    return ChangesPublic(since=since, kinds=kinds, count=len(found), data=chunk, next_cursor=following)
 
 
 @router.get("/local-drafters", response_model=DraftersResult,

@@ -132,6 +132,12 @@ def test_a_recrawl_that_moves_a_stage_shows_in_changes_since(store: Store) -> No
     assert len(everything) == 6
     assert {c.kind for c in changes(store, dt.date(2026, 1, 1), ["new_draft"])} == {ChangeKind.NEW_DRAFT}
     assert changes(store, dt.date(2026, 3, 10)) == []
+    newest = changes(store, dt.date(2026, 1, 1), last=2)
+    assert [c.doc_id for c in newest] == [c.doc_id for c in everything[-2:]]
+    assert store.count_changes_since(dt.date(2026, 1, 1)) == 6
+    assert store.count_changes_since(dt.date(2026, 1, 1), ["new_draft"]) == len(
+        changes(store, dt.date(2026, 1, 1), ["new_draft"]))
+    assert store.count_changes_since(dt.date(2026, 1, 1), []) == 0
 
 
 def test_local_drafters_are_the_qingdao_ones(store: Store) -> None:

@@ -18,6 +18,31 @@ TARGETS = [
     ("serve_rss_mb", "serving process peak RSS, MB", 1_536, False),
 ]
 ENGINE_NAMES = {"embedded": "embedded (tantivy)", "sqlite_fts5": "SQLite FTS5"}
+# What profiling (perf, py-spy) of the embedded engine at 1,000,000 documents found, 2026-11-25.
+WHERE_THE_TIME_GOES = [
+    "### Where the embedded engine's time goes (profiled at 1,000,000 documents)",
+    "",
+    "- **Indexing** is bound by CPU: about 450–530 µs per document on this machine (see the CPU line "
+    "above). The Python thread spends ~160 µs (rjieba segmentation, two passes over the Chinese text — "
+    "accurate words and the search-mode sub-words — ~75 µs on average and ~250 µs per Chinese document; "
+    "parsing the corpus line ~16 µs; building the tantivy document ~25 µs); tantivy's indexing threads "
+    "spend the rest, more than half of it in the postings writer (term hash table, term frequencies and "
+    "positions: memory-bound) and about a quarter in tokenizing, lower-casing and stemming. Two cores "
+    "thus give at most ~3,800–4,400 documents/s; 7,000/s would need ≤ 286 µs per document with the same "
+    "fields, positions and stemming. The 2 GB writer budget (4 segments of ~250,000 documents and no "
+    "merges, where 256 MB flushed ~40 segments and merged every document once) did not raise the rate "
+    "measurably: 3,768/s on an idle machine on 2026-11-25 against 3,765/s with 256 MB while other work "
+    "used 0.33 cores; larger term hash tables seem to cost about what the merges cost.",
+    "- **Searching**: tantivy-py runs a query on one thread. A quoted English phrase that matches a "
+    "quarter of the corpus costs ~25 ms of CPU at the median and up to ~60 ms (tantivy's phrase scorer "
+    "decodes the positions of each term in title, abstract and claims for every candidate document), so "
+    "the 35 phrase queries of the mix set the p95 of both modes. All the facets and the technology × "
+    "year buckets are counted in one aggregation request, which evaluates the query again (~23 ms for "
+    "such a phrase, without scoring); the applicant counts are its largest part (a multi-valued column "
+    "of 20,000 values: ~4 ms fixed plus ~13–19 ms for a large match set). It runs on a second thread "
+    "while the first finds, loads and highlights the 20 hits.",
+    "",
+]
 
 
 def percentiles(values: list[float]) -> tuple[float, float]:
@@ -35,11 +60,17 @@ def summarize(served: dict[str, Any]) -> dict[str, Any]:
     for mode in ("search", "facets"):
         rows = served[mode]
         out[f"{mode}_p50_ms"], out[f"{mode}_p95_ms"] = percentiles([r["ms"] for r in rows])
+        if all("cpu_ms" in r for r in rows):
+            out[f"{mode}_cpu_p50_ms"], out[f"{mode}_cpu_p95_ms"] = percentiles([r["cpu_ms"] for r in rows])
         for kind in dict.fromkeys(r["kind"] for r in rows):
             mine = [r for r in rows if r["kind"] == kind]
             p50, p95 = percentiles([r["ms"] for r in mine])
             entry = by_kind.setdefault(kind, {"queries": len(mine)})
             entry[f"{mode}_p50_ms"], entry[f"{mode}_p95_ms"] = p50, p95
+            if all("cpu_ms" in r for r in mine):
+                entry[f"{mode}_cpu_p50_ms"], entry[f"{mode}_cpu_p95_ms"] = percentiles(
+                    [r["cpu_ms"] for r in mine]
+                )
             entry["mean_total"] = round(sum(r["total"] for r in mine) / len(mine))
     out["by_kind"] = by_kind
     out["serve_rss_mb"] = served["peak_rss_mb"]
@@ -106,6 +137,45 @@ def _kinds(figures: dict[str, Any]) -> list[str]:
     return [*lines, ""]
 
 
+def _cpu_table(figures: dict[str, Any]) -> list[str]:
+    """CPU time per query by kind (all threads of the serving process), when the run measured it."""
+    present = [k for k in ENGINE_NAMES if figures.get(k) and "search_cpu_p95_ms" in figures[k]]
+    if not present:
+        return []
+    head = "| kind | " + " | ".join(f"{ENGINE_NAMES[k]} search | {ENGINE_NAMES[k]} facets" for k in present)
+    lines = ["### CPU time per query (p50 / p95 ms, all threads of the serving process)", "",
+             "Unlike the latencies above, these hardly depend on other work on the machine.", "",
+             head + " |", "|" + "---|" * (1 + 2 * len(present))]
+    rows: list[tuple[str, dict[str, dict[str, Any]]]] = [("all", {k: figures[k] for k in present})]
+    kinds = figures[present[0]]["by_kind"]
+    rows += [(kind, {k: figures[k]["by_kind"].get(kind, {}) for k in present}) for kind in kinds]
+    for kind, per_engine in rows:
+        cells = [kind]
+        for k in present:
+            e = per_engine[k]
+            cells += [f"{e.get('search_cpu_p50_ms')} / {e.get('search_cpu_p95_ms')}",
+                      f"{e.get('facets_cpu_p50_ms')} / {e.get('facets_cpu_p95_ms')}"]
+        lines.append("| " + " | ".join(cells) + " |")
+    return [*lines, ""]
+
+
+def _cpu_note(figures: dict[str, Any]) -> list[str]:
+    """Indexing CPU per document, which bounds docs/s on this machine whatever the other load."""
+    cores = figures["machine"]["nproc"]
+    parts = []
+    for key, name in ENGINE_NAMES.items():
+        e = figures.get(key) or {}
+        total, main = e.get("index_cpu_us_per_doc"), e.get("index_main_thread_cpu_us_per_doc")
+        if total and main:
+            parts.append(
+                f"{name} {_fmt(total)} µs ({_fmt(main)} µs of it in the calling Python thread), at most "
+                f"{_fmt(cores / total * 1e6)} docs/s on {cores} otherwise idle cores"
+            )
+    if not parts:
+        return []
+    return [f"**Indexing CPU per document** — {'; '.join(parts)}.", ""]
+
+
 def _load_note(figures: dict[str, Any]) -> list[str]:
     """An honest note on how busy other work kept the machine, phase by phase."""
     phases = [(f"{name} {label}", figures[key][field])
@@ -141,24 +211,30 @@ def markdown(figures: dict[str, Any]) -> str:
         "",
         *_load_note(figures),
         *_targets(figures),
+        *_cpu_note(figures),
         "### Both engines",
         "",
         *_engines(figures),
         "### By query kind (p50 / p95 ms)",
         "",
         *_kinds(figures),
+        *_cpu_table(figures),
+        *WHERE_THE_TIME_GOES,
         "### How it is measured",
         "",
         "- The corpus is generated once to a JSON-lines file (not timed). Indexing reads it back and runs "
         "the real write path: `EmbeddedBackend.index` (Chinese segmentation with rjieba, tantivy documents, "
-        "commit, merges) and, for FTS5, the same `segment()` into an `unicode61` table in 5,000-row "
+        "a 2 GB writer budget on the default two indexing threads, commit, merges if any) and, for FTS5, "
+        "the same `segment()` into an `unicode61` table in 5,000-row "
         "transactions. docs/s counts everything from the first document read to the commit; the figure in "
         "brackets leaves out the time spent reading and parsing the corpus file.",
         "- Queries run in a separate serving process that opens the index read-only: the first 40 queries "
         "of the mix run untimed as a warm-up, then the whole mix is timed once per mode. *Top-20 + "
         "snippets* is a relevance-ranked page of 20 hits with highlighted snippets and the total; "
         "*+ facets + histogram* is the same page plus technology, jurisdiction and top-20 applicant counts "
-        "and the per-year × technology histogram over all matches.",
+        "and the per-year × technology histogram over all matches. The engine runs all of a search's "
+        "aggregations as one request on a worker thread while the calling thread finds and loads the page "
+        "of hits (both on one searcher), so the two share the machine's two cores.",
         "- The mix (seeded): 35 rare words (ranks 5,000–35,000 of the 40,000-word long tail), 35 common "
         "words, 35 two-word AND queries, 35 quoted English phrases, 30 Chinese words and 30 quoted "
         "Chinese phrases; the domain phrases are part of the generated vocabulary, so they really occur. "

@@ -62,9 +62,14 @@ def measure(run: Runner, mix: list[tuple[str, str]], warmup: int = WARMUP) -> di
         meter = LoadMeter()
         rows = []
         for kind, q in mix:
+            # CPU time of the whole (otherwise idle) serving process, all its threads: unlike the
+            # wall clock, it hardly depends on what else the machine is doing.
+            cpu = time.process_time()
             start = time.perf_counter()
             total = run(q, facets)
-            rows.append({"kind": kind, "q": q, "ms": (time.perf_counter() - start) * 1000, "total": total})
+            ms = (time.perf_counter() - start) * 1000
+            rows.append({"kind": kind, "q": q, "ms": ms, "cpu_ms": (time.process_time() - cpu) * 1000,
+                         "total": total})
         out[mode] = rows
         out[f"{mode}_other_cores"] = round(meter.other_cores(), 2)
     return out

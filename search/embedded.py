@@ -7,8 +7,10 @@ import json
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -27,6 +29,15 @@ from search.embedded_schema import DOC_FIELD, build_schema, to_tantivy_doc
 from search.segment import desegment
 
 SNIPPET_CHARS = 240
+# Threads that run searches' aggregations while the calling threads find and load their pages of hits
+# (tantivy releases the GIL), so a search with facets takes about as long as the slower of the two.
+# One request holds all of a search's aggregations: splitting it would evaluate the query once more
+# per part, which costs more CPU than it saves on two cores (phrase queries most of all).
+AGG_THREADS = 4
+# The writer's memory budget, shared by its threads. Memory is taken only as a segment grows, so small
+# updates stay small; a bulk load of a million documents makes 4 segments and no merges (256 MB flushed
+# ~40 segments and merged every document once), at about the same documents/s (docs/benchmarks.md).
+WRITER_HEAP = 2_000_000_000
 _SORTS = {"date_desc": tantivy.Order.Desc, "date_asc": tantivy.Order.Asc}
 
 
@@ -41,7 +52,7 @@ class EmbeddedBackend:
     def __init__(
         self,
         index_dir: Path,
-        heap_size: int = 256_000_000,
+        heap_size: int = WRITER_HEAP,
         num_threads: int = 0,
         lock_timeout: float = 30.0,
     ) -> None:
@@ -59,6 +70,8 @@ class EmbeddedBackend:
                 f"{self.index_dir} holds an index with another schema; remove the directory and rebuild"
             ) from exc
         self._write_lock = threading.Lock()
+        self._pool_lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
 
     # -- plumbing ---------------------------------------------------------------------------
 
@@ -67,6 +80,17 @@ class EmbeddedBackend:
         if self._index is None:
             raise RuntimeError("the search backend is closed")
         return self._index
+
+    def _aggregate(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, aggs: dict[str, Any]
+    ) -> Future[dict[str, Any]]:
+        """Start the aggregations on a worker thread, on the caller's searcher (the same index version)."""
+        with self._pool_lock:
+            self._idx()  # no new threads once closed
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(AGG_THREADS, thread_name_prefix="vrscope-agg")
+            pool = self._pool
+        return pool.submit(searcher.aggregate, query, aggs)
 
     def _open_writer(self) -> tantivy.IndexWriter:
         """A writer, waiting a while if another process holds the index lock."""
@@ -140,6 +164,10 @@ class EmbeddedBackend:
         """Drop the index handle; later calls raise RuntimeError."""
         with self._write_lock:
             self._index = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -185,22 +213,28 @@ class EmbeddedBackend:
         full = combine(text, filter_queries(self._schema, query))
         aggs = aggregations(query)
         order = _SORTS.get(query.sort)
-        # tantivy panics on limit 0, so ask for one hit and drop it when size is 0.
-        found = searcher.search(
-            full,
-            limit=max(query.size, 1),
-            offset=start,
-            count=True,
-            order_by_field="date" if order is not None else None,
-            order=order if order is not None else tantivy.Order.Desc,
-        )
-        result = searcher.aggregate(full, aggs) if aggs else {}
-        page = found.hits[: query.size]
-        snippets = _Snippets(searcher, self._schema, text) if query.highlight and page else None
-        hits = [
-            self._hit(searcher, address, float(score) if order is None else 0.0, snippets)
-            for score, address in page
-        ]
+        pending = self._aggregate(searcher, full, aggs) if aggs else None
+        try:
+            # tantivy panics on limit 0, so ask for one hit and drop it when size is 0.
+            found = searcher.search(
+                full,
+                limit=max(query.size, 1),
+                offset=start,
+                count=True,
+                order_by_field="date" if order is not None else None,
+                order=order if order is not None else tantivy.Order.Desc,
+            )
+            page = found.hits[: query.size]
+            snippets = _Snippets(searcher, self._schema, text) if query.highlight and page else None
+            hits = [
+                self._hit(searcher, address, float(score) if order is None else 0.0, snippets)
+                for score, address in page
+            ]
+        except BaseException:
+            if pending is not None:
+                wait([pending])  # the aggregations end before the searcher is let go; this error wins
+            raise
+        result = pending.result() if pending is not None else {}
         total = _total(found)
         next_cursor = None
         if state is not None and page and start + len(page) < total:

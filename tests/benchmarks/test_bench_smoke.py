@@ -9,7 +9,7 @@ import pytest
 
 from benchmarks.bench_search import run
 from benchmarks.corpus import generate
-from benchmarks.report import END, START
+from benchmarks.report import END, START, _cpu_note
 
 KEYS = (
     "index_docs_per_s", "search_p50_ms", "search_p95_ms", "facets_p50_ms", "facets_p95_ms", "serve_rss_mb"
@@ -34,6 +34,8 @@ def test_bench_writes_figures(tmp_path: Path) -> None:
         max_queries=24)
     figures = json.loads((out / "benchmarks.json").read_text())
     assert figures["docs"] == 300
+    emb = figures["embedded"]
+    assert emb["index_cpu_us_per_doc"] >= emb["index_main_thread_cpu_us_per_doc"] > 0
     for engine in ("embedded", "sqlite_fts5"):
         for key in KEYS:
             value = figures[engine][key]
@@ -42,3 +44,16 @@ def test_bench_writes_figures(tmp_path: Path) -> None:
     assert classify in md and md.count(START) == 1 and md.count(END) == 1
     assert "300 documents" in md
     assert not (tmp_path / "work" / "embedded-index").exists()
+
+
+def test_cpu_note_gives_the_ceiling_on_idle_cores() -> None:
+    figures = {"machine": {"nproc": 2}, "embedded": {"index_cpu_us_per_doc": 400.0,
+                                                    "index_main_thread_cpu_us_per_doc": 150.0}}
+    note = "\n".join(_cpu_note(figures))
+    assert "embedded (tantivy) 400 µs (150 µs of it in the calling Python thread)" in note
+    assert "at most 5,000 docs/s on 2 otherwise idle cores" in note
+    assert "SQLite FTS5" not in note
+
+
+def test_cpu_note_is_left_out_for_older_figures() -> None:
+    assert _cpu_note({"machine": {"nproc": 2}, "embedded": {"index_docs_per_s": 10.0}}) == []

@@ -11,10 +11,7 @@ generation (search.store_cache); the few standards a view lists are then read by
 from __future__ import annotations
 
 import datetime as dt
-import json
-import sys
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -23,6 +20,7 @@ from pydantic import BaseModel, Field
 from search import store_cache
 from search.backend import FacetValue, SearchBackend, SearchQuery
 from search.players_local import district_of, in_qingdao
+from search.standard_rows import Brief, brief_of, briefs, stage_of, standard_rows_by_id, title_of
 from vrscope.changes import ChangeKind
 from vrscope.records import Labels, Party, StandardStatus, effective_labels
 from vrscope.store import Store
@@ -33,11 +31,6 @@ IN_FORCE = (StandardStatus.PUBLISHED, StandardStatus.TO_BE_IMPLEMENTED, Standard
 ENDED = (StandardStatus.WITHDRAWN, StandardStatus.REPLACED)
 PHASES = {**dict.fromkeys(IN_DEVELOPMENT, "in_development"), **dict.fromkeys(IN_FORCE, "in_force"),
           **dict.fromkeys(ENDED, "ended")}
-# JSON fields of a stored standard read into the tracker's frame (json_extract, so no record is parsed)
-_FIELDS = ("body", "level", "status", "stage_code", "stage_name", "committee", "ics", "title_zh", "title_en",
-           "published_date", "plan_date", "implemented_date", "comment_deadline", "drafting_orgs", "url")
-_LISTS = ("ics", "drafting_orgs")
-_CHUNK = 500  # identifiers per IN (...) query
 SUMMARY_METHOD = (
     "status and body: facets of the search index (doc_type=standard); level, stage, committee and ICS: "
     "the store of record under the same filters; phase: in development = plan … approval, "
@@ -154,101 +147,6 @@ def phase_of(status: str | None) -> str:
         return "unknown"
 
 
-def _title(row: dict[str, Any]) -> str:
-    return str(row.get("title_zh") or row.get("title_en") or row["id"])
-
-
-def _stage(row: dict[str, Any]) -> str | None:
-    code, name = row.get("stage_code"), row.get("stage_name")
-    if code and name:
-        return f"{code} {name}"
-    return code or name or None
-
-
-def _year(row: dict[str, Any]) -> int | None:
-    # Same precedence as Standard.year.
-    for key in ("published_date", "plan_date", "implemented_date"):
-        if row.get(key):
-            return int(str(row[key])[:4])
-    return None
-
-
-def _row(raw: tuple[Any, ...]) -> dict[str, Any]:
-    """A stored standard as a flat dict from its id and the JSON array json_extract gave for _FIELDS."""
-    values = json.loads(raw[1]) if raw[1] else [None] * len(_FIELDS)
-    row = dict(zip(("id", *_FIELDS), (raw[0], *values), strict=True))
-    for name in _LISTS:
-        row[name] = row[name] or []
-    return row
-
-
-def iter_standard_rows(store: Store, where: str = "", args: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
-    """Stored standards as flat dicts of the tracker's fields, read with json_extract, optionally filtered.
-
-    One json_extract with every path parses each document once (it returns a JSON array).
-    """
-    paths = ", ".join(f"'$.{name}'" for name in _FIELDS)
-    sql = f"SELECT id, json_extract(data, {paths}) FROM documents WHERE doc_type='standard'"
-    if where:
-        sql += f" AND ({where})"
-    for raw in store.conn.execute(sql + " ORDER BY id", tuple(args)):
-        yield _row(tuple(raw))
-
-
-def standard_rows(store: Store, where: str = "", args: Sequence[Any] = ()) -> list[dict[str, Any]]:
-    """iter_standard_rows as a list."""
-    return list(iter_standard_rows(store, where, args))
-
-
-def standard_rows_by_id(store: Store, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-    """standard_rows of the given identifiers, by identifier (missing or non-standard ones left out)."""
-    wanted = sorted(set(ids))
-    paths = ", ".join(f"'$.{name}'" for name in _FIELDS)
-    rows: dict[str, dict[str, Any]] = {}
-    for start in range(0, len(wanted), _CHUNK):
-        chunk = wanted[start:start + _CHUNK]
-        # "+doc_type": look the ids up by primary key, not by scanning the doc_type index.
-        sql = (f"SELECT id, json_extract(data, {paths}) FROM documents"
-               f" WHERE +doc_type='standard' AND id IN ({','.join('?' * len(chunk))})")
-        for raw in store.conn.execute(sql, chunk):
-            row = _row(tuple(raw))
-            rows[row["id"]] = row
-    return rows
-
-
-@dataclass(frozen=True, slots=True)
-class Brief:
-    """What the summary, open drafts and local drafters filter on, kept per store generation."""
-
-    id: str
-    body: str | None
-    level: str | None
-    status: str | None
-    stage: str | None
-    committee: str | None
-    ics: tuple[str, ...]
-    year: int | None
-    comment_deadline: str | None
-    drafting_orgs: bool
-    title: str
-    url: str | None
-
-
-def _brief(row: dict[str, Any]) -> Brief:
-    def text(value: Any) -> Any:
-        return sys.intern(value) if isinstance(value, str) else value
-
-    return Brief(id=row["id"], body=text(row.get("body")), level=text(row.get("level")),
-                 status=text(row.get("status")), stage=text(_stage(row)),
-                 committee=text(row.get("committee")),
-                 ics=tuple(text(c) for c in row["ics"]), year=_year(row),
-                 comment_deadline=row.get("comment_deadline"), drafting_orgs=bool(row["drafting_orgs"]),
-                 title=_title(row), url=row.get("url"))
-
-
-def briefs(store: Store) -> list[Brief]:
-    """Every stored standard's Brief, in identifier order, read once per store generation."""
-    return store_cache.cached(store, "tracker:briefs", lambda: [_brief(r) for r in iter_standard_rows(store)])
 
 
 class LabelSets(NamedTuple):
@@ -364,8 +262,8 @@ def drafts_open(store: Store, as_of: dt.date, body: Iterable[str] = ()) -> list[
         if bodies and row.get("body") not in bodies:
             continue
         deadline = dt.date.fromisoformat(str(row["comment_deadline"]))
-        out.append(OpenDraft(id=row["id"], title=_title(row), body=row.get("body"), level=row.get("level"),
-                             status=row.get("status"), stage=_stage(row), committee=row.get("committee"),
+        out.append(OpenDraft(id=row["id"], title=title_of(row), body=row.get("body"), level=row.get("level"),
+                             status=row.get("status"), stage=stage_of(row), committee=row.get("committee"),
                              comment_deadline=deadline, days_left=(deadline - as_of).days,
                              url=row.get("url")))
     out.sort(key=lambda d: (d.comment_deadline, d.id))
@@ -380,7 +278,7 @@ def changes(
     found = store.changes_since(since, kinds, last)
     if last is not None:
         # a page: look its few standards up by id rather than building every standard's brief
-        by_id = {i: _brief(r) for i, r in standard_rows_by_id(store, (c.doc_id for c in found)).items()}
+        by_id = {i: brief_of(r) for i, r in standard_rows_by_id(store, (c.doc_id for c in found)).items()}
     else:
         by_id = {b.id: b for b in briefs(store)} if found else {}
     out = []
@@ -404,7 +302,7 @@ def local_drafters(store: Store) -> DraftersResult:
                 by_org.setdefault(org, []).append(row)
     drafters = [
         Drafter(name=org, district=district_of(org), count=len(drafted),
-                standards=[DraftedStandard(id=r["id"], title=_title(r), status=r.get("status"),
+                standards=[DraftedStandard(id=r["id"], title=title_of(r), status=r.get("status"),
                                            published_date=r.get("published_date")) for r in drafted])
         for org, drafted in by_org.items()
     ]

@@ -9,8 +9,8 @@ import pytest
 
 from search import store_cache
 from search.analytics import Filters
+from search.standard_rows import standard_rows, standard_rows_by_id
 from search.store_docs import stored_docs, stored_rows
-from search.tracker import standard_rows, standard_rows_by_id
 from vrscope.records import Correction, Labels, Party, Patent, Standard
 from vrscope.store import Store
 

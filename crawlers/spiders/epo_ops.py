@@ -16,7 +16,6 @@ the next page and a finished pass makes the next run ask only for newer publicat
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import logging
 from collections.abc import AsyncIterator, Iterator
@@ -24,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
-import scrapy
 from pydantic import BaseModel, ConfigDict, Field
 from scrapy.exceptions import CloseSpider
 from scrapy.http import Request, Response
@@ -35,12 +33,10 @@ from crawlers.parsers.epo_ops import (
     ParseError,
     attach_claims,
     merge_patents,
-    parse_access_token,
     parse_claims,
     parse_exchange_documents,
     parse_exchange_documents_partial,
     parse_search,
-    parse_throttling,
 )
 from crawlers.parsers.epo_ops_cql import build_queries, with_dates
 from crawlers.parsers.epo_ops_family import events_for, legal_status, parse_family
@@ -53,7 +49,8 @@ from crawlers.parsers.epo_ops_state import (
     split_current,
     start_pass,
 )
-from crawlers.spiders.base import MissingCredentials, VrscopeSpider, is_loopback
+from crawlers.spiders.base import MissingCredentials
+from crawlers.spiders.epo_ops_session import OpsSession
 from crawlers.spiders.standards import SourceLimits
 from vrscope.ids import split_patent_number
 from vrscope.records import Patent
@@ -96,7 +93,7 @@ class _Doc:
     pending: int = 0
 
 
-class EpoOpsSpider(SourceLimits, VrscopeSpider):
+class EpoOpsSpider(SourceLimits, OpsSession):
     """Crawl EPO OPS published data for the configured (or taxonomy-built) CQL queries."""
 
     name = "epo_ops"
@@ -115,10 +112,6 @@ class EpoOpsSpider(SourceLimits, VrscopeSpider):
         self._store: Store | None = None
 
     # configuration ---------------------------------------------------------------------------
-    @property
-    def base_url(self) -> str:
-        """OPS base URL, e.g. https://ops.epo.org/3.2 (the mirror in tests and the demo)."""
-        return self.vr_settings.epo_ops_base_url.rstrip("/")
 
     @property
     def queries(self) -> list[str]:
@@ -130,21 +123,6 @@ class EpoOpsSpider(SourceLimits, VrscopeSpider):
     def max_results(self) -> int:
         """Most hits to fetch in this run, over all queries."""
         return self.args.max_results or self.vr_settings.epo_ops_max_results
-
-    def credentials(self) -> tuple[str, str]:
-        """Consumer key and secret; dummies against a loopback mirror, else MissingCredentials."""
-        settings = self.vr_settings
-        key = settings.epo_ops_key.get_secret_value() if settings.epo_ops_key else ""
-        secret = settings.epo_ops_secret.get_secret_value() if settings.epo_ops_secret else ""
-        if key and secret:
-            return key, secret
-        if is_loopback(self.base_url):
-            return key or "mirror", secret or "mirror"
-        raise MissingCredentials(
-            f"EPO OPS at {self.base_url} needs credentials: set VRSCOPE_EPO_OPS_KEY and"
-            " VRSCOPE_EPO_OPS_SECRET (a free OPS account at developers.epo.org), or point"
-            " VRSCOPE_EPO_OPS_BASE_URL at the loopback mirror"
-        )
 
     @property
     def store(self) -> Store:
@@ -175,19 +153,6 @@ class EpoOpsSpider(SourceLimits, VrscopeSpider):
         first = self._next_query(0)
         if first is not None:
             yield self._token_request(key, secret, then=[first])
-
-    def _token_request(self, key: str, secret: str, then: list[Request]) -> Request:
-        basic = base64.b64encode(f"{key}:{secret}".encode()).decode("ascii")
-        return scrapy.FormRequest(
-            f"{self.base_url}/auth/accesstoken", formdata={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {basic}", "Accept": "application/json"},
-            callback=self.parse_token, errback=self.errback, dont_filter=True, meta={"then": then},
-        )
-
-    def _authorized(self, request: Request) -> Request:
-        headers = request.headers.copy()
-        headers[b"Authorization"] = f"Bearer {self._token}"
-        return request.replace(headers=headers)
 
     def _next_query(self, index: int) -> Request | None:
         """The next search request from query ``index`` on, or None when the run is over."""
@@ -241,46 +206,6 @@ class EpoOpsSpider(SourceLimits, VrscopeSpider):
         return parts
 
     # callbacks -------------------------------------------------------------------------------
-    def parse_token(self, response: Response) -> Iterator[Any]:
-        """Keep the access token and send the requests that waited for it."""
-        failed = self.check_status(response)
-        if failed:
-            log.error("OPS refused the token request (HTTP %s): check the consumer key and secret",
-                      response.status)
-            yield failed
-            return
-        try:
-            self._token = parse_access_token(response.body).token
-        except ParseError as error:
-            yield self.dead_letter(response, f"ParseError: {error}")
-            return
-        for request in response.meta["then"]:
-            yield self._authorized(request)
-
-    def _token_expired(self, response: Response) -> bool:
-        """Whether OPS refused an expired token (tokens live 20 minutes); renewed once per request."""
-        body = response.body[:2000].lower()
-        return (response.status in (400, 401) and not response.meta.get("token_renewed")
-                and response.request is not None
-                and any(marker in body for marker in (b"access token", b"accesstoken", b"access_token")))
-
-    def _renew_token(self, response: Response) -> Iterator[Any]:
-        """Ask for a new token and replay the request with it."""
-        assert response.request is not None
-        again = response.request.replace()
-        again.meta["token_renewed"] = True
-        yield self._token_request(*self.credentials(), then=[again])
-
-    def _stop_on_quota(self, response: Response) -> Iterator[Any]:
-        """OPS answers 403 once an hourly or weekly quota is used up: stop; the next run resumes."""
-        reason = (response.headers.get(b"X-Rejection-Reason") or b"").decode("latin-1")
-        said = reason.lower().encode("latin-1") + response.body[:2000].lower()
-        if response.status != 403 or b"quota" not in said:
-            return
-        log.error("OPS quota used up (%s): stopping; the next run resumes where this one stopped",
-                  reason or "403")
-        yield self.dead_letter(response, f"HTTP 403: quota used up ({reason or 'fair use'})")
-        raise CloseSpider("epo_ops_quota")
 
     def parse_search_page(self, response: Response) -> Iterator[Any]:
         """Split an over-full date slice; else store the hits that need nothing more, ask for the rest."""
@@ -423,23 +348,3 @@ class EpoOpsSpider(SourceLimits, VrscopeSpider):
         if request is not None:
             yield self._authorized(request)
 
-    def _apply_throttling(self, response: Response, service: str) -> None:
-        """Raise the download delay when OPS turns the service yellow, red or black."""
-        try:
-            throttling = parse_throttling(response.headers.get(b"X-Throttling-Control"))
-        except ParseError as error:
-            log.warning("%s", error)
-            return
-        engine = self.crawler.engine
-        if throttling is None or engine is None or response.request is None:
-            return
-        wanted = throttling.delay(service)
-        if wanted <= 0:
-            return
-        slot = engine.downloader.slots.get(engine.downloader.get_slot_key(response.request))
-        if slot is not None and slot.delay < wanted:
-            log.info("OPS %s is %s (%s): delay now %.1fs", service, throttling.colour(service),
-                     throttling.state, wanted)
-            slot.delay = wanted
-            if self.crawler.stats:
-                self.crawler.stats.inc_value("vrscope/epo_ops/slowdowns")

@@ -17,9 +17,11 @@ import tantivy
 from search import cursor, mlt
 from search.backend import Hit, IndexDoc, QueryError, SearchQuery, SearchResult, UnknownDocument
 from search.embedded_query import (
+    aggregation_requests,
     aggregations,
     combine,
     filter_queries,
+    needs_positions,
     read_facets,
     read_histogram,
     read_month_histogram,
@@ -31,8 +33,9 @@ from search.segment import desegment
 SNIPPET_CHARS = 240
 # Threads that run searches' aggregations while the calling threads find and load their pages of hits
 # (tantivy releases the GIL), so a search with facets takes about as long as the slower of the two.
-# One request holds all of a search's aggregations: splitting it would evaluate the query once more
-# per part, which costs more CPU than it saves on two cores (phrase queries most of all).
+# A phrase query's aggregations go in one request (each request evaluates the query again, which
+# for a phrase costs about as much as the counting); a term query's are split in two requests of
+# about equal cost, run side by side (embedded_query.aggregation_requests).
 AGG_THREADS = 4
 # The writer's memory budget, shared by its threads. Memory is taken only as a segment grows, so small
 # updates stay small; a bulk load of a million documents makes 4 segments and no merges (256 MB flushed
@@ -213,7 +216,8 @@ class EmbeddedBackend:
         full = combine(text, filter_queries(self._schema, query))
         aggs = aggregations(query)
         order = _SORTS.get(query.sort)
-        pending = self._aggregate(searcher, full, aggs) if aggs else None
+        requests = aggregation_requests(aggs, needs_positions(query.q)) if aggs else []
+        pending = [self._aggregate(searcher, full, request) for request in requests]
         try:
             # tantivy panics on limit 0, so ask for one hit and drop it when size is 0.
             found = searcher.search(
@@ -231,10 +235,15 @@ class EmbeddedBackend:
                 for score, address in page
             ]
         except BaseException:
-            if pending is not None:
-                wait([pending])  # the aggregations end before the searcher is let go; this error wins
+            wait(pending)  # the aggregations end before the searcher is let go; this error wins
             raise
-        result = pending.result() if pending is not None else {}
+        result: dict[str, Any] = {}
+        try:
+            for part in pending:
+                result.update(part.result())
+        except BaseException:
+            wait(pending)
+            raise
         total = _total(found)
         next_cursor = None
         if state is not None and page and start + len(page) < total:
@@ -337,7 +346,9 @@ class _Snippets:
         for generator in self._generators:
             snippet = generator.snippet_from_doc(stored)
             if snippet.highlighted():
-                return desegment(snippet.to_html())
+                fragment = snippet.to_html()
+                # Only CJK text has segmentation spaces to remove: skip the regex scan for the rest.
+                return fragment if fragment.isascii() else desegment(fragment)
         return _plain_snippet(doc)
 
 

@@ -24,6 +24,10 @@ MONTHS_AGG = "_months"
 TECH_MONTHS_AGG = "_tech_months"
 HISTOGRAM_SIZE = 1000  # years and technologies per year: more than there will ever be
 MONTH_HISTOGRAM_SIZE = 12 * 300  # three centuries of months
+# Rough relative cost of an aggregation per match, for splitting a search's aggregations in two
+# (at 200,000 documents: applicants ~60 ns, technology × year ~32 ns, techs ~25 ns, a single-valued
+# column such as jurisdiction or year ~2-5 ns; forms and subtopics are guessed like techs). Others 1.
+AGG_COSTS = {"applicants": 8, TECH_YEARS_AGG: 6, TECH_MONTHS_AGG: 6, "techs": 5, "subtopics": 5, "forms": 3}
 
 
 def _term_anywhere(schema: Schema, term: str, boosts: dict[str, float], fine: bool = True) -> Query:
@@ -190,6 +194,45 @@ def aggregations(query: SearchQuery) -> dict[str, Any]:
                 "aggs": {"months": {"terms": {"field": MONTH_FIELD, "size": MONTH_HISTOGRAM_SIZE}}},
             }
     return aggs
+
+
+def _positional(node: Node) -> bool:
+    """Whether matching a query node reads term positions: a quoted phrase of two or more text terms."""
+    if isinstance(node, Term):
+        if not node.phrase or (node.field is not None and FIELDS[node.field][1] == "code"):
+            return False
+        return len(analyze(node.text)) > 1
+    if isinstance(node, Not):
+        return _positional(node.child)
+    return any(_positional(child) for child in node.children)
+
+
+def needs_positions(q: str) -> bool:
+    """Whether finding the matches of a user query reads term positions (the scoring-only adjacency
+    bonus of a several-term word does not count: tantivy skips optional clauses when not scoring)."""
+    node = parse_query(q)
+    return node is not None and _positional(node)
+
+
+def aggregation_requests(aggs: dict[str, Any], positional: bool) -> list[dict[str, Any]]:
+    """The aggregations as one request, or as two of about equal cost to run side by side.
+
+    Each request evaluates the query again. Matching term queries is cheap next to counting
+    multi-valued columns (0.3 ms against 9 ms for a word with 90,000 matches in 200,000 documents),
+    so two requests on two threads cut the time by about a third; a phrase costs about as much to
+    match as all the counting (4 ms against 7 ms for 50,000 matches), so it gets one request.
+    """
+    if not aggs:
+        return []
+    if positional or len(aggs) < 2:
+        return [aggs]
+    parts: list[dict[str, Any]] = [{}, {}]
+    loads = [0, 0]
+    for name in sorted(aggs, key=lambda n: -AGG_COSTS.get(n, 1)):
+        lighter = loads.index(min(loads))
+        parts[lighter][name] = aggs[name]
+        loads[lighter] += AGG_COSTS.get(name, 1)
+    return parts
 
 
 def _buckets(result: dict[str, Any], name: str, size: int) -> list[dict[str, Any]]:

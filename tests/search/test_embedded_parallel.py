@@ -1,4 +1,4 @@
-"""The embedded engine's aggregations on a worker thread give what a sequential request gives."""
+"""The embedded engine's aggregations on worker threads give what one sequential request gives."""
 
 from __future__ import annotations
 
@@ -11,9 +11,13 @@ import pytest
 from search.backend import SearchQuery
 from search.embedded import EmbeddedBackend
 from search.embedded_query import (
+    HISTOGRAM_AGG,
+    TECH_YEARS_AGG,
+    aggregation_requests,
     aggregations,
     combine,
     filter_queries,
+    needs_positions,
     read_facets,
     read_histogram,
     read_month_histogram,
@@ -62,3 +66,56 @@ def test_close_stops_the_worker_threads(backend: EmbeddedBackend) -> None:
     assert not any(t.is_alive() for t in workers)
     with pytest.raises(RuntimeError, match="closed"):
         backend.search(_query(q="display"))
+
+
+@pytest.mark.parametrize(
+    ("q", "expected"),
+    [
+        ("", False),
+        ("display", False),
+        ("head mounted display", False),  # several words: adjacency only adds to the score
+        ('"display"', False),  # a one-term phrase is a term query
+        ('"virtual reality"', True),
+        ('"头戴式显示器"', True),  # segmented into several words
+        ('display -"virtual reality"', True),  # excluding a phrase reads positions too
+        ('lens OR "virtual reality"', True),
+        ('title:"virtual reality"', True),
+        ('cpc:"G02B 27"', False),  # a code field matches whole values
+    ],
+)
+def test_needs_positions(q: str, expected: bool) -> None:
+    assert needs_positions(q) is expected
+
+
+def test_aggregation_requests_split_term_queries_in_two() -> None:
+    aggs = aggregations(_query(q="display"))
+    parts = aggregation_requests(aggs, positional=False)
+    assert len(parts) == 2
+    assert not set(parts[0]) & set(parts[1])
+    assert {**parts[0], **parts[1]} == aggs
+    # The costliest two (applicants, technology × year) are in different requests.
+    assert ("applicants" in parts[0]) != ("applicants" in parts[1])
+    assert (TECH_YEARS_AGG in parts[0]) != (TECH_YEARS_AGG in parts[1])
+
+
+def test_aggregation_requests_keep_phrases_and_single_aggregations_whole() -> None:
+    aggs = aggregations(_query(q="display"))
+    assert aggregation_requests(aggs, positional=True) == [aggs]
+    one = {HISTOGRAM_AGG: aggs[HISTOGRAM_AGG]}
+    assert aggregation_requests(one, positional=False) == [one]
+    assert aggregation_requests({}, positional=False) == []
+
+
+@pytest.mark.parametrize(("q", "requests"), [("display", 2), ('"virtual reality"', 1)])
+def test_search_sends_the_planned_requests(backend: EmbeddedBackend, q: str, requests: int) -> None:
+    sent: list[dict[str, Any]] = []
+    original = backend._aggregate
+
+    def counting(searcher: Any, query: Any, aggs: dict[str, Any]) -> Any:
+        sent.append(aggs)
+        return original(searcher, query, aggs)
+
+    backend._aggregate = counting  # type: ignore[method-assign]
+    result = backend.search(_query(q=q))
+    assert len(sent) == requests
+    assert result.total > 0

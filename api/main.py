@@ -27,16 +27,22 @@ from api.routes import (
     watch,
 )
 from api.security import require_read_access
+from search import warmup
 from vrscope import __version__
 from vrscope.settings import Settings, get_settings
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Nothing to open up front (the store and engine open on first use); close them at shutdown."""
+    """The store and engine open on first use; the views' caches warm in the background; close at shutdown."""
+    settings: Settings = app.state.settings
+    warmer = warmup.start(settings.db_path, settings.warm_views_interval) if settings.warm_views else None
+    app.state.warmer = warmer
     try:
         yield
     finally:
+        if warmer is not None:
+            warmer.stop()
         app.state.resources.close()
 
 

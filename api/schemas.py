@@ -50,6 +50,9 @@ class HealthPublic(BaseModel):
     status: Literal["ok"] = "ok"
     documents: int = Field(description="documents in the store of record")
     indexed: int = Field(description="documents in the search index")
+    views_warm: bool = Field(False, description=(
+        "whether every view cache (trends by date basis or family, emerging terms, scoreboard, standards "
+        "tracker) is built for the store as it is now; false while warming up after a change"))
     version: str
 
 

@@ -11,7 +11,7 @@ generation (search.store_cache); the few standards a view lists are then read by
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
 import pandas as pd
@@ -21,6 +21,7 @@ from search import store_cache
 from search.backend import FacetValue, SearchBackend, SearchQuery
 from search.players_local import district_of, in_qingdao
 from search.standard_rows import Brief, brief_of, briefs, stage_of, standard_rows_by_id, title_of
+from vrscope import changes as change_log
 from vrscope.changes import ChangeKind
 from vrscope.records import Labels, Party, StandardStatus, effective_labels
 from vrscope.store import Store
@@ -65,6 +66,12 @@ class TrackerFilters(BaseModel):
     def by_labels(self) -> bool:
         """Whether a label filter is set (the store must then read labels)."""
         return bool(self.techs or self.subtopics or self.forms or self.relevant_only)
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether no filter is set (every standard passes)."""
+        return not (self.body or self.status or self.by_labels or self.year_from is not None
+                    or self.year_to is not None)
 
 
 class StandardsSummary(BaseModel):
@@ -166,7 +173,7 @@ def _label_sets(labels: Labels) -> LabelSets:
                      frozenset(labels.forms) or _NONE)
 
 
-def _labels(store: Store) -> dict[str, LabelSets]:
+def label_sets(store: Store) -> dict[str, LabelSets]:
     """Effective labels of every standard (model labels with corrections on top), per store generation."""
     def build() -> dict[str, LabelSets]:
         corrections = store.corrections()
@@ -230,8 +237,7 @@ def summary(backend: SearchBackend, store: Store, filters: TrackerFilters, size:
             ics_depth: int = 2) -> StandardsSummary:
     """Standards and drafts by phase, status, body, level, stage, committee and ICS."""
     result = backend.search(filters.query(["status", "jurisdiction"], size))
-    labels = _labels(store) if filters.by_labels else {}
-    rows = [r for r in briefs(store) if _passes(r, filters, labels)]
+    rows = list(passing(store, filters))
     frame = pd.DataFrame({"id": [r.id for r in rows], "level": [r.level for r in rows],
                           "stage": [r.stage for r in rows], "committee": [r.committee for r in rows],
                           "ics": [list(r.ics) for r in rows], "phase": [phase_of(r.status) for r in rows]},
@@ -248,12 +254,30 @@ def summary(backend: SearchBackend, store: Store, filters: TrackerFilters, size:
         by_committee=_counts(frame["committee"], size), by_ics=_counts(ics_counts, size))
 
 
-def drafts_open(store: Store, as_of: dt.date, body: Iterable[str] = ()) -> list[OpenDraft]:
-    """Standards with a comment deadline on or after ``as_of``, not published or ended; soonest first."""
+def passing(store: Store, filters: TrackerFilters | None) -> Iterator[Brief]:
+    """The stored standards' briefs passing the filters (all when None or empty), in identifier order."""
+    if filters is None or filters.is_empty:
+        yield from briefs(store)
+        return
+    labels = label_sets(store) if filters.by_labels else {}
+    yield from (b for b in briefs(store) if _passes(b, filters, labels))
+
+
+def matching_ids(store: Store, filters: TrackerFilters | None) -> set[str] | None:
+    """Identifiers of the stored standards passing the filters; None when no filter is set (any document)."""
+    if filters is None or filters.is_empty:
+        return None
+    return {b.id for b in passing(store, filters)}
+
+
+def drafts_open(store: Store, as_of: dt.date, body: Iterable[str] = (),
+                filters: TrackerFilters | None = None) -> list[OpenDraft]:
+    """Standards with a comment deadline on or after ``as_of``, not published or ended, passing the filters
+    (and issued by one of ``body``, if given); soonest first."""
     closed = {s.value for s in (*IN_FORCE, *ENDED)}
     day = as_of.isoformat()
-    open_ids = [b.id for b in briefs(store) if b.comment_deadline is not None and b.comment_deadline >= day
-                and (b.status or "") not in closed]
+    open_ids = [b.id for b in passing(store, filters) if b.comment_deadline is not None
+                and b.comment_deadline >= day and (b.status or "") not in closed]
     found = standard_rows_by_id(store, open_ids)
     rows = [found[i] for i in open_ids if i in found]
     bodies = set(body)
@@ -271,11 +295,16 @@ def drafts_open(store: Store, as_of: dt.date, body: Iterable[str] = ()) -> list[
 
 
 def changes(
-    store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None, last: int | None = None
+    store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None, last: int | None = None,
+    filters: TrackerFilters | None = None,
 ) -> list[ChangeRow]:
-    """Changes observed since a date (oldest first; only the newest ``last`` when given), with each standard's
-    title, body and status."""
-    found = store.changes_since(since, kinds, last)
+    """Changes observed since a date (oldest first; only the newest ``last`` when given) to standards passing
+    the filters, with each standard's title, body and status.
+
+    The filters pick the standards' identifiers from the cached briefs and labels; the changes to them are
+    then selected in SQL, so a page still reads only its own changes.
+    """
+    found = change_log.changes_since(store.conn, since, kinds, last, matching_ids(store, filters))
     if last is not None:
         # a page: look its few standards up by id rather than building every standard's brief
         by_id = {i: brief_of(r) for i, r in standard_rows_by_id(store, (c.doc_id for c in found)).items()}
@@ -291,9 +320,16 @@ def changes(
     return out
 
 
-def local_drafters(store: Store) -> DraftersResult:
-    """Qingdao drafting organizations and the standards they drafted (most standards first)."""
-    drafted = standard_rows_by_id(store, (b.id for b in briefs(store) if b.drafting_orgs))
+def count_changes(store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None,
+                  filters: TrackerFilters | None = None) -> int:
+    """How many changes ``changes`` finds (without a ``last``), counted in SQL."""
+    return change_log.count_since(store.conn, since, kinds, matching_ids(store, filters))
+
+
+def local_drafters(store: Store, filters: TrackerFilters | None = None) -> DraftersResult:
+    """Qingdao drafting organizations and the standards passing the filters they drafted (most standards
+    first)."""
+    drafted = standard_rows_by_id(store, (b.id for b in passing(store, filters) if b.drafting_orgs))
     rows = [drafted[i] for i in sorted(drafted)]
     by_org: dict[str, list[dict[str, Any]]] = {}
     for row in rows:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from enum import StrEnum
 
 from pydantic import BaseModel
@@ -119,9 +120,10 @@ def record_changes(conn: sqlite3.Connection, changes: Iterable[Change]) -> int:
 
 
 def _since_clause(
-    since: dt.date | dt.datetime, kinds: Iterable[str] | None
+    since: dt.date | dt.datetime, kinds: Iterable[str] | None, doc_ids: Collection[str] | None = None
 ) -> tuple[str, list[str]] | None:
-    """The WHERE clause and arguments for changes since a moment of the given kinds (None: no kind wanted)."""
+    """The WHERE clause and arguments for changes since a moment of the given kinds, to the given documents
+    (None: any); None when no kind or no document is wanted."""
     if isinstance(since, dt.datetime):
         moment = since if since.tzinfo else since.replace(tzinfo=dt.UTC)
     else:
@@ -129,23 +131,28 @@ def _since_clause(
     where = " WHERE observed_at >= ?"
     args: list[str] = [moment.astimezone(dt.UTC).isoformat()]
     wanted = [ChangeKind(k).value for k in kinds] if kinds is not None else None
-    if wanted == []:
+    if wanted == [] or (doc_ids is not None and not doc_ids):
         return None
     if wanted is not None:
         where += f" AND kind IN ({','.join('?' * len(wanted))})"
         args.extend(wanted)
+    if doc_ids is not None:
+        # One parameter however many documents: a JSON array read by json_each.
+        where += " AND doc_id IN (SELECT value FROM json_each(?))"
+        args.append(json.dumps(sorted(doc_ids), ensure_ascii=False))
     return where, args
 
 
 def changes_since(
     conn: sqlite3.Connection, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None,
-    last: int | None = None,
+    last: int | None = None, doc_ids: Collection[str] | None = None,
 ) -> list[Change]:
     """Changes observed on or after ``since`` (a date means from its start, UTC), oldest first.
 
-    ``last`` keeps only the newest ``last`` of them (still oldest first), read without loading the rest.
+    ``last`` keeps only the newest ``last`` of them (still oldest first), read without loading the rest;
+    ``doc_ids`` keeps only changes to those documents (None: any document), filtered in SQL.
     """
-    clause = _since_clause(since, kinds)
+    clause = _since_clause(since, kinds, doc_ids)
     if clause is None:
         return []
     where, args = clause
@@ -162,10 +169,11 @@ def changes_since(
 
 
 def count_since(
-    conn: sqlite3.Connection, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None
+    conn: sqlite3.Connection, since: dt.date | dt.datetime, kinds: Iterable[str] | None = None,
+    doc_ids: Collection[str] | None = None,
 ) -> int:
-    """How many changes were observed on or after ``since``."""
-    clause = _since_clause(since, kinds)
+    """How many changes (to the given documents; None: any) were observed on or after ``since``."""
+    clause = _since_clause(since, kinds, doc_ids)
     if clause is None:
         return 0
     where, args = clause

@@ -258,6 +258,13 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         1024 * 1024, ge=1, description="Largest request body the API accepts, in bytes (413 beyond)."
     )
+    warm_views: bool = Field(
+        True, description="Build the views' caches in a background thread at API start and after each store"
+        " change, so the first request after a crawl, import, classify run or correction is not slow."
+    )
+    warm_views_interval: float = Field(
+        10.0, gt=0, description="How often the view warm-up checks whether the store changed, in seconds."
+    )
 
     @field_validator("relaton_base_urls", "cors_origins", mode="before")
     @classmethod

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from api.deps import SearchDep, StoreDep
 from api.schemas import HealthPublic
+from search import warmup
 from vrscope import __version__
 
 router = APIRouter(prefix="/health", tags=["health"])
@@ -13,5 +14,7 @@ router = APIRouter(prefix="/health", tags=["health"])
 
 @router.get("", response_model=HealthPublic)
 def health(store: StoreDep, backend: SearchDep) -> HealthPublic:
-    """Say the service is up, with document counts in the store and in the index."""
-    return HealthPublic(documents=store.count(), indexed=backend.count(), version=__version__)
+    """Say the service is up, with document counts in the store and in the index and whether the views are
+    warm."""
+    return HealthPublic(documents=store.count(), indexed=backend.count(), views_warm=warmup.is_warm(store),
+                        version=__version__)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated
+from typing import Annotated, Any, Literal, Self
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from api import paging
 from api.deps import SearchDep, StoreDep, reject_unknown_params
 from api.export import ExportFormat, download
-from api.schemas import Repeated, YearFromParam, YearToParam, years_in_order
+from api.schemas import Repeated, YearFromParam, YearToParam, blank_is_none, years_in_order
 from search.tracker import (
     ChangeRow,
     DraftersResult,
@@ -20,6 +20,7 @@ from search.tracker import (
     StandardsSummary,
     TrackerFilters,
     changes,
+    count_changes,
     drafts_open,
     local_drafters,
     summary,
@@ -76,16 +77,67 @@ class SummaryParams(BaseModel):
                               relevant_only=self.relevant_only)
 
 
-class DraftsParams(BaseModel):
+def _known(values: list[str], known: list[str], what: str) -> list[str]:
+    """The values if each is a taxonomy id (any case); else an error naming the first unknown one."""
+    if unknown := [v for v in values if v.lower() not in known]:
+        raise ValueError(f"unknown {what} {unknown[0]!r}; choose from {', '.join(known)}")
+    return values
+
+
+class ListFilterParams(BaseModel):
+    """The view filters the standards lists take (the dashboard's filter bar): list values of one filter
+    combine with OR, filters with AND; full-text words and applicants do not apply to these lists."""
+
+    doc_type: Annotated[Literal["standard"] | None, BeforeValidator(blank_is_none)] = Field(
+        default=None, description="only standard (these lists hold standards only)")
+    body: Repeated = Field(default_factory=list, description="issuing body, e.g. ISO/IEC, SAC, IEEE")
+    jurisdiction: Repeated = Field(default_factory=list,
+                                   description="the other views' name for the body; values add to body")
+    status: Repeated = Field(default_factory=list, description="normalized status, e.g. draft_for_comment")
+    tech: Repeated = Field(default_factory=list, description="technology, e.g. near_eye_display")
+    subtopic: Repeated = Field(default_factory=list, description="sub-topic")
+    form: Repeated = Field(default_factory=list, description="product form: vr, ar or mr")
+    year_from: YearFromParam = None
+    year_to: YearToParam = None
+    relevant_only: bool = Field(default=False, description="only standards labelled VR-relevant")
+
+    @field_validator("tech", "subtopic", "form")
+    @classmethod
+    def _in_taxonomy(cls, values: list[str], info: ValidationInfo) -> list[str]:
+        """Technologies, sub-topics and forms are taxonomy ids."""
+        from classify.taxonomy import TAXONOMY  # loaded on first use, not at import
+
+        known = {"tech": (TAXONOMY.tech_ids, "technology"), "subtopic": (TAXONOMY.subtopic_ids, "sub-topic"),
+                 "form": (TAXONOMY.form_ids, "form")}
+        ids, what = known[info.field_name or ""]
+        return _known(values, list(ids()), what)
+
+    @model_validator(mode="after")
+    def _years_in_order(self) -> Self:
+        years_in_order(self.year_from, self.year_to)
+        return self
+
+    def filters(self) -> TrackerFilters:
+        """The tracker's filters."""
+        bodies = list(dict.fromkeys([*self.body, *self.jurisdiction]))
+        return TrackerFilters(body=bodies, status=self.status, techs=self.tech, subtopics=self.subtopic,
+                              forms=self.form, year_from=self.year_from, year_to=self.year_to,
+                              relevant_only=self.relevant_only)
+
+    def cursor_binding(self) -> dict[str, Any]:
+        """The filters as a cursor binds them (a cursor of other filters is refused)."""
+        return self.filters().model_dump(mode="json")
+
+
+class DraftsParams(ListFilterParams):
     """Query parameters of GET /api/v1/standards/drafts-open."""
 
     as_of: str | None = Field(default=None, description="the day deadlines are compared with (YYYY-MM-DD; "
                                                         "default today, UTC)")
-    body: list[str] = Field(default_factory=list, description="issuing body")
     format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
 
 
-class ChangesParams(BaseModel):
+class ChangesParams(ListFilterParams):
     """Query parameters of GET /api/v1/standards/changes."""
 
     since: str | None = Field(default=None, description="YYYY-MM-DD (UTC); default 7 days ago")
@@ -100,7 +152,7 @@ class ChangesParams(BaseModel):
     format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
 
 
-class DraftersParams(BaseModel):
+class DraftersParams(ListFilterParams):
     """Query parameters of GET /api/v1/standards/local-drafters."""
 
     format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
@@ -151,7 +203,7 @@ def read_drafts_open(
 ) -> OpenDraftsPublic | Response:
     """Drafts open for comment (deadline today or later), the soonest deadline first."""
     as_of = parse_date("as_of", params.as_of) or _today()
-    found = drafts_open(store, as_of, [b.strip() for b in params.body if b.strip()])
+    found = drafts_open(store, as_of, filters=params.filters())
     if params.format != "json":
         columns = list(OpenDraft.model_fields)
         return download([d.model_dump(mode="json") for d in found], columns, params.format, "drafts-open")
@@ -170,17 +222,19 @@ def read_changes(params: Annotated[ChangesParams, Query()], store: StoreDep) -> 
         names = ", ".join(map(repr, unknown))
         raise HTTPException(status.HTTP_400_BAD_REQUEST,
                             f"unknown kind {names}; allowed: {', '.join(sorted(allowed))}")
+    filters = params.filters()
     if params.format == "json" and params.cursor is None:
         # Only the newest `limit` are returned: read just those (a bulk import can leave 250k changes).
-        newest = changes(store, since, kinds or None, last=params.limit)
-        total = store.count_changes_since(since, kinds or None)
+        newest = changes(store, since, kinds or None, last=params.limit, filters=filters)
+        total = count_changes(store, since, kinds or None, filters)
         return ChangesPublic(since=since, kinds=kinds, count=total, data=newest)
-    found = changes(store, since, kinds or None)
+    found = changes(store, since, kinds or None, filters=filters)
     if params.format != "json":
         columns = list(ChangeRow.model_fields)
         return download([c.model_dump(mode="json") for c in found], columns, params.format, "changes")
     chunk, following = paging.page(found, params.cursor, params.limit,
-                                    {"since": since.isoformat(), "kinds": sorted(kinds)})
+                                    {"since": since.isoformat(), "kinds": sorted(kinds),
+                                     **({} if filters.is_empty else {"filters": params.cursor_binding()})})
     return ChangesPublic(since=since, kinds=kinds, count=len(found), data=chunk, next_cursor=following)
 
 
@@ -190,7 +244,7 @@ def read_local_drafters(
     params: Annotated[DraftersParams, Query()], store: StoreDep
 ) -> DraftersResult | Response:
     """Qingdao drafting organizations and the standards each drafted."""
-    result = local_drafters(store)
+    result = local_drafters(store, params.filters())
     if params.format != "json":
         rows = [{"organization": d.name, "district": d.district, "standards": d.count, "id": s.id,
                  "title": s.title, "status": s.status, "published_date": s.published_date}

@@ -152,7 +152,8 @@ function table(headers, rows) {
     el("tbody", {}, rows));
 }
 
-/** The summary's parameters from the dashboard's filters (search words and document type do not apply). */
+/** The summary's and the lists' parameters from the dashboard's filters (search words and document type do not
+ * apply). */
 export function summaryParams(viewParams) {
   const params = new URLSearchParams();
   for (const name of SUMMARY_FILTERS) for (const v of viewParams.getAll(name)) params.append(name, v);
@@ -192,7 +193,7 @@ function idLink(id, openDetail) {
   } }, id);
 }
 
-function draftsSection(body, openDetail) {
+function draftsSection(body, filters, openDetail) {
   return el("section", {},
     el("h3", {}, tr("draftsTitle")),
     body.data.length ? table([tr("id"), tr("titleCol"), tr("body"), tr("stage"), tr("deadline"), tr("daysLeft")],
@@ -200,22 +201,24 @@ function draftsSection(body, openDetail) {
         el("td", {}, idLink(d.id, openDetail)), el("td", {}, d.title), el("td", {}, d.body || "–"),
         el("td", {}, d.stage || (d.status && label("status", d.status)) || "–"), el("td", {}, d.comment_deadline),
         el("td", { class: "num" }, String(d.days_left))))) : el("p", { class: "muted" }, tr("noDrafts")),
-    exportLinks("/api/v1/standards/drafts-open", new URLSearchParams()));
+    exportLinks("/api/v1/standards/drafts-open", filters));
 }
 
-function changesParams() {
-  const params = new URLSearchParams({ since: state.since });
-  if (state.kind) params.set("kind", state.kind);
+/** The changes list's parameters: its own since and kind, and the page's filters. */
+export function changesParams(filters, since = state.since, kind = state.kind) {
+  const params = new URLSearchParams(filters);
+  params.set("since", since);
+  if (kind) params.set("kind", kind);
   return params;
 }
 
-async function changesSection(openDetail) {
+async function changesSection(filters, openDetail) {
   const holder = el("div", {});
   const since = el("input", { type: "date", value: state.since, required: true });
   const kind = el("select", {}, el("option", { value: "" }, tr("anyKind")),
     KINDS.map((k) => el("option", { value: k, selected: k === state.kind }, tr(`kind_${k}`))));
   const load = async () => {
-    const params = changesParams();
+    const params = changesParams(filters);
     const result = await fetchJson(`/api/v1/standards/changes?${params}`);
     if (!result.ok) {
       holder.replaceChildren(el("p", { class: "error" }, errorText(result)));
@@ -256,7 +259,7 @@ function valueOf(value) {
   return label("status", value);
 }
 
-function draftersSection(body, openDetail) {
+function draftersSection(body, filters, openDetail) {
   return el("section", {},
     el("h3", {}, tr("draftersTitle")),
     body.drafters.length ? table([tr("organization"), tr("district"), tr("standardsDrafted")],
@@ -265,7 +268,7 @@ function draftersSection(body, openDetail) {
         el("td", {}, d.standards.flatMap((s, i) => [i ? ", " : "", idLink(s.id, openDetail)]))))) :
       el("p", { class: "muted" }, tr("noDrafters")),
     el("p", { class: "muted" }, `${tr("method")}: ${body.method}`),
-    exportLinks("/api/v1/standards/local-drafters", new URLSearchParams()));
+    exportLinks("/api/v1/standards/local-drafters", filters));
 }
 
 /** The similar-patents list of one standard; a 404 (endpoint not there yet) is said plainly, not as an error. */
@@ -319,15 +322,15 @@ export async function trackerView(ctx) {
   const params = summaryParams(ctx.params);
   const [summary, drafts, drafters] = await Promise.all([
     ctx.getJson(`/api/v1/standards/summary?${params}`),
-    ctx.getJson("/api/v1/standards/drafts-open"),
-    ctx.getJson("/api/v1/standards/local-drafters"),
+    ctx.getJson(`/api/v1/standards/drafts-open?${params}`),
+    ctx.getJson(`/api/v1/standards/local-drafters?${params}`),
   ]);
   return [
     el("div", { class: "panel-head" }, el("h2", {}, tr("title"))),
     detail,
     summarySection(summary, params, Boolean(ctx.params.get("q"))),
-    draftsSection(drafts, openDetail),
-    await changesSection(openDetail),
-    draftersSection(drafters, openDetail),
+    draftsSection(drafts, params, openDetail),
+    await changesSection(params, openDetail),
+    draftersSection(drafters, params, openDetail),
   ];
 }

@@ -19,7 +19,9 @@ from vrscope.settings import Settings
 def test_health(client: TestClient) -> None:
     resp = client.get("/health")
     assert resp.status_code == 200
-    assert resp.json() == {"status": "ok", "documents": 2, "indexed": 3, "version": __version__}
+    # views_warm: no warm-up ran on this store (not the settings' one); see tests/api/test_warmup_api.py
+    assert resp.json() == {"status": "ok", "documents": 2, "indexed": 3, "views_warm": False,
+                           "version": __version__}
 
 
 def test_search_passes_filters_to_backend(client: TestClient, backend: FakeBackend) -> None:

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from search.schema import to_index_doc
 from tests.api.fakes import FakeBackend
-from vrscope.records import Level, Standard, StandardStatus
+from vrscope.records import Labels, Level, Standard, StandardStatus
 from vrscope.store import Store
 
 DRAFT_ID = "ISO/IEC DIS 23090-31"
@@ -135,3 +135,95 @@ def test_every_list_exports_csv_xlsx_jsonl(client: TestClient, tracked: Store, p
     assert book.active is not None and book.active.max_row == len(rows) + 1
     if path == "drafts-open":
         assert [r["id"] for r in rows] == ["T/QDVR 002-2025", DRAFT_ID]
+
+
+@pytest.fixture
+def labelled(tracked: Store) -> Store:
+    """The tracked store with the ISO draft labelled perception (AR) and the Qingdao draft near-eye (VR);
+    the conftest's GB/T 38259-2019 is near-eye display (VR), published 2019."""
+    tracked.set_labels([
+        (DRAFT_ID, Labels(relevant=True, techs={"perception_interaction": 0.8}, forms={"ar": 0.7},
+                          model_version="m1")),
+        ("T/QDVR 002-2025", Labels(relevant=True, techs={"near_eye_display": 0.9}, forms={"vr": 0.9},
+                                   subtopics={"eye_tracking": 0.8}, model_version="m1")),
+    ])
+    return tracked
+
+
+def _ids(client: TestClient, path: str, **params: object) -> list[str]:
+    response = client.get(f"/api/v1/standards/{path}", params=params)  # type: ignore[arg-type]
+    assert response.status_code == 200, response.text
+    body = response.json()
+    if path == "local-drafters":
+        return sorted({s["id"] for d in body["drafters"] for s in d["standards"]})
+    return [row.get("id") or row["doc_id"] for row in body["data"]]
+
+
+def test_drafts_open_take_the_view_filters(client: TestClient, labelled: Store) -> None:
+    assert _ids(client, "drafts-open") == ["T/QDVR 002-2025", DRAFT_ID]
+    assert _ids(client, "drafts-open", tech="perception_interaction") == [DRAFT_ID]
+    assert _ids(client, "drafts-open", form="vr") == ["T/QDVR 002-2025"]
+    assert _ids(client, "drafts-open", subtopic="eye_tracking") == ["T/QDVR 002-2025"]
+    assert _ids(client, "drafts-open", tech=["perception_interaction", "near_eye_display"]) == [
+        "T/QDVR 002-2025", DRAFT_ID]
+    assert _ids(client, "drafts-open", jurisdiction="ISO/IEC") == [DRAFT_ID]
+    assert _ids(client, "drafts-open", body="QDVR", doc_type="standard", relevant_only="true") == [
+        "T/QDVR 002-2025"]
+    assert _ids(client, "drafts-open", form="ar", body="QDVR") == []
+    assert _ids(client, "drafts-open", year_from=2000) == []  # neither draft is dated
+
+
+def test_local_drafters_take_the_view_filters(client: TestClient, labelled: Store) -> None:
+    assert _ids(client, "local-drafters") == ["T/QDVR 002-2025"]
+    assert _ids(client, "local-drafters", tech="near_eye_display", form="vr") == ["T/QDVR 002-2025"]
+    assert _ids(client, "local-drafters", tech="perception_interaction") == []
+    assert _ids(client, "local-drafters", year_to=2024) == []
+    assert _ids(client, "local-drafters", status="draft_for_comment") == ["T/QDVR 002-2025"]
+    assert _ids(client, "local-drafters", status="published") == []
+
+
+def test_changes_take_the_view_filters(client: TestClient, labelled: Store) -> None:
+    everything = client.get("/api/v1/standards/changes", params={"since": "2000-01-01"}).json()
+    assert everything["count"] == 4
+    near_eye = client.get("/api/v1/standards/changes", params={"since": "2000-01-01",
+                                                              "tech": "near_eye_display"}).json()
+    assert sorted(c["doc_id"] for c in near_eye["data"]) == ["GB/T 38259-2019", "T/QDVR 002-2025"]
+    assert near_eye["count"] == 2
+    page = client.get("/api/v1/standards/changes", params={"since": "2000-01-01", "form": "ar",
+                                                          "limit": 1}).json()
+    assert [c["doc_id"] for c in page["data"]] == [DRAFT_ID] and page["count"] == 1
+    assert _ids(client, "changes", since="2000-01-01", year_from=2019, year_to=2019) == ["GB/T 38259-2019"]
+    assert _ids(client, "changes", since="2000-01-01", body="SAC", tech="perception_interaction") == []
+    as_csv = client.get("/api/v1/standards/changes", params={"since": "2000-01-01", "form": "ar",
+                                                            "format": "csv"})
+    rows = csv.DictReader(io.StringIO(as_csv.content.decode("utf-8-sig")))
+    assert [r["doc_id"] for r in rows] == [DRAFT_ID]
+
+
+def test_a_changes_cursor_is_bound_to_its_filters(client: TestClient, labelled: Store) -> None:
+    first = client.get("/api/v1/standards/changes", params={"since": "2000-01-01", "tech": "near_eye_display",
+                                                           "cursor": "*", "limit": 1}).json()
+    assert len(first["data"]) == 1 and first["count"] == 2 and first["next_cursor"]
+    same = client.get("/api/v1/standards/changes", params={"since": "2000-01-01", "tech": "near_eye_display",
+                                                          "cursor": first["next_cursor"], "limit": 1}).json()
+    assert {first["data"][0]["doc_id"], same["data"][0]["doc_id"]} == {"GB/T 38259-2019", "T/QDVR 002-2025"}
+    other = client.get("/api/v1/standards/changes", params={"since": "2000-01-01", "form": "ar",
+                                                           "cursor": first["next_cursor"], "limit": 1})
+    assert other.status_code == 400 and "other filters" in other.json()["detail"]
+
+
+@pytest.mark.parametrize("path", ["drafts-open", "changes", "local-drafters"])
+@pytest.mark.parametrize(("params", "needle"), [
+    ({"tech": "flying_cars"}, "unknown technology 'flying_cars'"),
+    ({"form": "xr"}, "unknown form 'xr'"),
+    ({"subtopic": "nope"}, "unknown sub-topic 'nope'"),
+    ({"doc_type": "patent"}, "doc_type"),
+    ({"year_from": "2024", "year_to": "2020"}, "year_from (2024) is after year_to (2020)"),
+    ({"year_from": "soon"}, "year_from"),
+    ({"relevant_only": "maybe"}, "relevant_only"),
+])
+def test_bad_filter_values_are_422(client: TestClient, path: str, params: dict[str, str],
+                                   needle: str) -> None:
+    response = client.get(f"/api/v1/standards/{path}", params=params)
+    assert response.status_code == 422
+    assert needle in response.json()["message"]

@@ -48,3 +48,19 @@ def test_watch_page_lists_and_asks_for_a_key(driver: WebDriver, base_url: str) -
     message = wait_for(driver, "const m = document.querySelector('.view-panel [role=status]');"
                                "return m && m.textContent ? m.textContent : null;")
     assert "API key" in str(message)  # 401 without a key, said in words
+
+
+def test_tracker_lists_take_the_page_filters(driver: WebDriver, base_url: str) -> None:
+    """The drafts, changes and drafters lists are asked with the page's filters (their exports too)."""
+    open_dashboard(driver, base_url, "view=tracker&tech=near_eye_display&year_from=2015&jurisdiction=SAC",
+                   lang="en")
+    hrefs = driver.execute_script(
+        "return [...document.querySelectorAll('.view-panel .exports a')].map((a) => a.getAttribute('href'))")
+    lists = {path: [h for h in hrefs if h.startswith(f"/api/v1/standards/{path}?")]
+             for path in ("drafts-open", "changes", "local-drafters")}
+    for path, found in lists.items():
+        assert found, (path, hrefs)
+        assert all("tech=near_eye_display" in h and "year_from=2015" in h and "body=SAC" in h
+                   for h in found), found
+    assert all("since=" in h for h in lists["changes"])
+    assert "Drafts open for comment" in driver.find_element("id", "view-panel").text

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -116,3 +119,132 @@ def test_projections_share_their_facts(store: Store) -> None:
     store.set_labels([("CN1A", LABELS)])  # a new generation: new facts, labels included
     again = projected(store, "years", lambda d: d.doc.year)
     assert again[0][0].subtopics == {"waveguide"} and again[0][0] is not years[0][0]
+
+
+class _CountingEvent(threading.Event):
+    """An Event that counts the threads waiting on it (so a test knows every caller is queued)."""
+
+    waiting = 0
+    lock = threading.Lock()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        with _CountingEvent.lock:
+            _CountingEvent.waiting += 1
+        return super().wait(timeout)
+
+
+def _until(condition: Callable[[], bool], what: str) -> None:
+    """Wait until condition() holds (a synchronisation step, not a timing assertion)."""
+    deadline = time.monotonic() + 30
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting: {what}"
+        time.sleep(0.005)
+
+
+@pytest.fixture
+def counting_events(monkeypatch: pytest.MonkeyPatch) -> type[_CountingEvent]:
+    """Builds in progress signal their end with a _CountingEvent."""
+    class CountingBuild(store_cache._Build):
+        def __init__(self, current: store_cache.Generation) -> None:
+            super().__init__(current)
+            self.done = _CountingEvent()
+
+    monkeypatch.setattr(store_cache, "_Build", CountingBuild)
+    monkeypatch.setattr(_CountingEvent, "waiting", 0)
+    return _CountingEvent
+
+
+def test_concurrent_first_calls_share_one_build(tmp_path: Path, store: Store,
+                                                counting_events: type[_CountingEvent]) -> None:
+    """Eight threads miss at once: one builds, the seven others wait for it and get its value."""
+    started, release = threading.Event(), threading.Event()
+    calls: list[str] = []
+
+    def build() -> list[str]:
+        calls.append(threading.current_thread().name)
+        started.set()
+        release.wait(30)
+        return ["built"]
+
+    results: dict[int, list[str]] = {}
+
+    def call(n: int) -> None:
+        with Store(store.path) as own:  # each thread its own connection, as the API's workers
+            results[n] = store_cache.cached(own, "shared", build)
+
+    first = threading.Thread(target=call, args=(0,))
+    first.start()
+    assert started.wait(30)
+    others = [threading.Thread(target=call, args=(n,)) for n in range(1, 8)]
+    for thread in others:
+        thread.start()
+    _until(lambda: counting_events.waiting == 7, "seven callers waiting for the build")
+    release.set()
+    for thread in [first, *others]:
+        thread.join(30)
+    assert len(calls) == 1
+    assert len(results) == 8 and all(value is results[0] for value in results.values())
+    assert store_cache.cached(store, "shared", build) is results[0] and len(calls) == 1
+
+
+def test_a_build_for_an_older_generation_is_not_waited_for_nor_kept(store: Store) -> None:
+    """A change during a build: the next caller builds the new content at once, and the late old value does
+    not replace it."""
+    started, release = threading.Event(), threading.Event()
+    counts: list[int] = []
+
+    def slow() -> int:
+        count = store.count()
+        counts.append(count)
+        started.set()
+        release.wait(30)
+        return count
+
+    old: list[int] = []
+    thread = threading.Thread(target=lambda: old.append(store_cache.cached(store, "n", slow)))
+    thread.start()
+    assert started.wait(30)
+    store.upsert(Standard(id="GB/T 3-2022", source="t", body="SAC", title_zh="新的"))
+    assert store_cache.cached(store, "n", store.count) == 3  # not the build in progress (2 documents)
+    release.set()
+    thread.join(30)
+    assert old == [2]
+    assert store_cache.cached(store, "n", lambda: pytest.fail("rebuilt")) == 3
+
+
+def test_a_failed_build_is_not_shared(store: Store, counting_events: type[_CountingEvent]) -> None:
+    """A caller waiting on a build that fails builds the value itself; the error goes to the builder only."""
+    started, release = threading.Event(), threading.Event()
+
+    def failing() -> int:
+        started.set()
+        release.wait(30)
+        raise RuntimeError("disk on fire")
+
+    errors: list[Exception] = []
+
+    def first() -> None:
+        try:
+            store_cache.cached(store, "f", failing)
+        except RuntimeError as exc:
+            errors.append(exc)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    assert started.wait(30)
+    got: list[int] = []
+    waiter = threading.Thread(target=lambda: got.append(store_cache.cached(store, "f", lambda: 42)))
+    waiter.start()
+    _until(lambda: counting_events.waiting == 1, "the second caller waiting")
+    release.set()
+    thread.join(30)
+    waiter.join(30)
+    assert [str(e) for e in errors] == ["disk on fire"] and got == [42]
+
+
+def test_fresh_says_whether_every_name_is_of_the_current_generation(store: Store) -> None:
+    assert not store_cache.fresh(store, ["a"])
+    store_cache.cached(store, "a", lambda: 1)
+    assert store_cache.fresh(store, ["a"]) and not store_cache.fresh(store, ["a", "b"])
+    store.upsert(Standard(id="GB/T 4-2023", source="t", body="SAC", title_zh="变了"))
+    assert not store_cache.fresh(store, ["a"])

@@ -13,6 +13,7 @@ from search.schema import to_index_doc
 from search.tracker import (
     TrackerFilters,
     changes,
+    count_changes,
     drafts_open,
     ics_prefix,
     local_drafters,
@@ -21,7 +22,7 @@ from search.tracker import (
 )
 from tests.api.fakes import FakeBackend
 from vrscope.changes import ChangeKind
-from vrscope.records import Labels, Level, Standard, StandardStatus
+from vrscope.records import Correction, Labels, Level, Standard, StandardStatus
 from vrscope.store import Store
 
 DAY1 = dt.datetime(2026, 3, 1, 8, 0, tzinfo=dt.UTC)
@@ -154,3 +155,76 @@ def test_phase_and_ics_helpers() -> None:
     assert phase_of("replaced") == "ended"
     assert phase_of(None) == phase_of("nonsense") == "unknown"
     assert ics_prefix("35.240.99", 2) == "35.240" and ics_prefix("35", 3) == "35"
+
+
+@pytest.fixture
+def labelled(store: Store) -> Store:
+    """The store with the group draft labelled near-eye display (VR) and GB/T 38258 corrected into it."""
+    store.set_labels([("T/CVRVT 0001-2026", Labels(relevant=True, techs={"near_eye_display": 0.7},
+                                                   forms={"vr": 0.9}, model_version="m1"))])
+    store.correct("GB/T 38258-2019", Correction(relevant=True, techs=["near_eye_display"], forms=["ar"],
+                                                author="scout"))
+    return store
+
+
+def test_drafts_open_take_the_view_filters(labelled: Store) -> None:
+    """Technology, form, body and years narrow the open drafts; undated drafts never pass a year filter."""
+    day = dt.date(2026, 3, 20)
+
+    def ids(**filters: object) -> list[str]:
+        return [d.id for d in drafts_open(labelled, day, filters=TrackerFilters.model_validate(filters))]
+
+    assert ids() == ["T/CVRVT 0001-2026", "ISO/IEC DIS 23090-31"]
+    assert ids(techs=["perception_interaction"]) == ["ISO/IEC DIS 23090-31"]
+    assert ids(techs=["near_eye_display"]) == ids(forms=["vr"]) == ["T/CVRVT 0001-2026"]
+    assert ids(techs=["near_eye_display", "perception_interaction"]) == ids()  # OR within a filter
+    assert ids(techs=["near_eye_display"], body=["ISO/IEC"]) == []  # AND across filters
+    assert ids(forms=["ar"]) == [] and ids(year_from=2000) == []
+    assert ids(relevant_only=True, body=["CVRVT"]) == ["T/CVRVT 0001-2026"]
+
+
+def test_local_drafters_take_the_view_filters(labelled: Store) -> None:
+    """Only standards passing the filters count for a drafter; a correction's labels are the ones used."""
+    def drafters(**filters: object) -> list[tuple[str, int]]:
+        result = local_drafters(labelled, TrackerFilters.model_validate(filters))
+        return [(d.name, d.count) for d in result.drafters]
+
+    assert sorted(drafters(forms=["ar"])) == [("山东省青岛市崂山区某科技公司", 1),
+                                              ("青岛虚拟现实研究院有限公司", 1)]
+    assert drafters(techs=["near_eye_display"], forms=["vr"]) == []  # CVRVT's drafter is not local
+    assert drafters(techs=["near_eye_display"])[0] == ("青岛虚拟现实研究院有限公司", 2)
+    assert drafters(techs=["perception_interaction"]) == [] and drafters(year_from=2020) == []
+    assert drafters(year_to=2019, body=["SAC"]) == drafters()
+
+
+def test_changes_take_the_view_filters_and_read_only_their_page(labelled: Store) -> None:
+    """Filtered changes are selected in SQL: the page query is limited and filtered there, counts agree."""
+    moved = _standards()[0].model_copy(update={
+        "stage_code": "40.60", "stage_name": "Close of voting",
+        "fetched_at": dt.datetime(2026, 3, 9, 8, 0, tzinfo=dt.UTC)})
+    labelled.upsert(moved)
+    since = dt.date(2026, 1, 1)
+    by_tech = TrackerFilters(techs=["perception_interaction"])
+    found = changes(labelled, since, filters=by_tech)
+    assert [(c.doc_id, c.kind) for c in found] == [("ISO/IEC DIS 23090-31", ChangeKind.NEW_DRAFT),
+                                                  ("ISO/IEC DIS 23090-31", ChangeKind.STAGE_CHANGE)]
+    assert count_changes(labelled, since, None, by_tech) == 2
+    near_eye = TrackerFilters(techs=["near_eye_display"])
+    assert {c.doc_id for c in changes(labelled, since, filters=near_eye)} == {
+        "GB/T 38259-2019", "GB/T 38258-2019", "T/CVRVT 0001-2026"}
+    assert count_changes(labelled, since, ["new_draft"], near_eye) == 1
+    sac = TrackerFilters(body=["SAC"], year_to=2019)
+    assert {c.doc_id for c in changes(labelled, since, filters=sac)} == {"GB/T 38259-2019", "GB/T 38258-2019"}
+    assert changes(labelled, since, filters=TrackerFilters(forms=["mr"])) == []
+    assert count_changes(labelled, since, None, TrackerFilters(forms=["mr"])) == 0
+    assert count_changes(labelled, since) == 6 == count_changes(labelled, since, None, TrackerFilters())
+
+    statements: list[str] = []
+    labelled.conn.set_trace_callback(statements.append)
+    try:
+        page = changes(labelled, since, last=1, filters=by_tech)
+    finally:
+        labelled.conn.set_trace_callback(None)
+    assert [(c.doc_id, c.kind) for c in page] == [("ISO/IEC DIS 23090-31", ChangeKind.STAGE_CHANGE)]
+    [query] = [s for s in statements if "FROM changes" in s]
+    assert "LIMIT 1" in query and "json_each" in query

@@ -105,8 +105,11 @@ def city_rows(patents: Iterable[Patent], store: Store, filters: Filters) -> Iter
                 yield {"doc_id": patent.id, "name": name, "district": district}
 
 
-def city_players(store: Store, filters: Filters, size: int = 20) -> PlayersResult:
-    """Top Qingdao applicants and documents per district, from the store of record."""
+def city_players(store: Store, filters: Filters, size: int | None = 20) -> PlayersResult:
+    """Top Qingdao applicants (every one with size None) and documents per district, from the store of record.
+
+    Ranked by documents, most first, then by name, so the order is the same on every call.
+    """
     patents = (doc for doc in store.iter_documents("patent") if isinstance(doc, Patent))
     frame = pd.DataFrame(list(city_rows(patents, store, filters)), columns=["doc_id", "name", "district"])
     if frame.empty:
@@ -117,7 +120,9 @@ def city_players(store: Store, filters: Filters, size: int = 20) -> PlayersResul
                  .reset_index(name="n").sort_values(["name", "n", "district"], ascending=[True, False, True])
                  .drop_duplicates("name").set_index("name")["district"])
     counts = (frame.groupby("name")["doc_id"].nunique().reset_index(name="n")
-              .sort_values(["n", "name"], ascending=[False, True]).head(size))
+              .sort_values(["n", "name"], ascending=[False, True]))
+    if size is not None:
+        counts = counts.head(size)
     players = [Player(name=str(name), count=int(n), district=districts.get(name))
                for name, n in counts.itertuples(index=False, name=None)]
     per_district = (frame.dropna(subset=["district"]).groupby("district")["doc_id"].nunique()

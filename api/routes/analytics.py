@@ -7,7 +7,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from pydantic import Field, model_validator
 
-from api.deps import SearchDep, StoreDep, reject_unknown_params
+from api import paging
+from api.deps import SearchDep, SettingsDep, StoreDep, reject_unknown_params
 from api.export import ExportFormat, download, matrix_table, players_table, trends_table
 from api.schemas import FilterParams
 from search.analytics import (
@@ -24,6 +25,7 @@ from search.analytics import (
 from search.applicant import ApplicantDetail, applicant_detail
 
 router = APIRouter(prefix="/api/v1", tags=["analytics"])
+PLAYERS_MAX = 200  # the most values an engine's facet returns (SearchQuery.facet_size)
 
 
 class ViewParams(FilterParams):
@@ -66,7 +68,19 @@ class PlayersParams(ViewParams):
     """Query parameters of GET /api/v1/players."""
 
     scope: Scope = Field(default="world", description="world; cn = filed in China; city = located in Qingdao")
-    size: int = Field(default=20, ge=1, le=200, description="how many applicants")
+    size: int = Field(default=20, ge=1, le=200,
+                      description="how many applicants; with a cursor, the page size (at most the server's "
+                                  "max_page_size)")
+    cursor: str | None = Field(default=None, max_length=1000,
+                               description="page through the ranking: '*' (or omitted) starts, then the "
+                                           "previous next_cursor; JSON only")
+
+
+class PlayersPage(PlayersResult):
+    """One page of the ranking of applicants, with the cursor of the next."""
+
+    offset: int = Field(0, description="rank of the first player on this page, minus one")
+    next_cursor: str | None = Field(None, description="pass as cursor for the next page; None on the last")
 
 
 class ApplicantParams(ViewParams):
@@ -111,21 +125,42 @@ def read_matrix(params: Annotated[MatrixParams, Query()], backend: SearchDep) ->
     return result
 
 
-@router.get("/players", response_model=PlayersResult,
+@router.get("/players", response_model=PlayersPage,
             dependencies=[Depends(reject_unknown_params(PlayersParams))])
 def read_players(
-    params: Annotated[PlayersParams, Query()], backend: SearchDep, store: StoreDep
-) -> PlayersResult | Response:
-    """Top applicants worldwide, filed in China, or located in Qingdao (with districts)."""
+    params: Annotated[PlayersParams, Query()], backend: SearchDep, store: StoreDep, settings: SettingsDep
+) -> PlayersPage | Response:
+    """Top applicants worldwide, filed in China, or located in Qingdao (with districts), a page at a time.
+
+    World and China rank the index's applicants facet (at most its PLAYERS_MAX values); the city ranks
+    every Qingdao applicant in the store. next_cursor pages on through the same ranking.
+    """
+    if params.cursor is not None and params.format != "json":
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            "cursor: downloads hold the top `size` applicants; page only the JSON answer")
+    if params.cursor is not None and params.size > settings.max_page_size:
+        raise HTTPException(status.HTTP_400_BAD_REQUEST,
+                            f"size must be at most {settings.max_page_size} with a cursor")
+    filters = params.filters()
     if params.scope == "city":
         from search.players_local import city_players  # pandas is loaded only for this view
 
-        result = city_players(store, params.filters(), params.size)
+        ranking = city_players(store, filters, None)
     else:
-        result = top_players(backend, params.filters(), params.scope, params.size)
+        ranking = top_players(backend, filters, params.scope, PLAYERS_MAX)
+    bound_to = _players_filters(params)
+    start = 0 if params.cursor is None else paging.decode(params.cursor, paging.fingerprint(bound_to))
+    chunk, following = paging.page(ranking.players, params.cursor, params.size, bound_to)
+    result = PlayersPage(**ranking.model_dump(exclude={"players"}), players=chunk, offset=start,
+                         next_cursor=following)
     if params.format != "json":
         return download(*players_table(result), params.format, f"players-{params.scope}")
     return result
+
+
+def _players_filters(params: PlayersParams) -> dict[str, object]:
+    """What decides the players ranking: the scope and the filters (not the page size or format)."""
+    return {"scope": params.scope, **params.filters().model_dump()}
 
 
 def applicant_table(result: ApplicantDetail) -> tuple[list[dict[str, Any]], list[str]]:

@@ -167,12 +167,53 @@ export async function showApplicant(ctx, name, holder) {
   }
 }
 
+/** One table row per player; rank counts on from offset (the players before this page). */
+function playerRows(ctx, players, offset, city, detail) {
+  return players.map((p, i) => el("tr", {},
+    el("td", { class: "num" }, String(offset + i + 1)),
+    el("td", {}, el("a", { href: `?view=players&applicant=${encodeURIComponent(p.name)}`, title: t("applicantOpen"),
+      onclick: (event) => {
+        event.preventDefault();
+        showApplicant(ctx, p.name, detail);
+      } }, p.name)),
+    el("td", { class: "num" }, p.count.toLocaleString()), city ? el("td", {}, p.district || "–") : null));
+}
+
+/** A "load more" button that appends the next page of players to tbody until next_cursor runs out. */
+function morePlayers(ctx, params, tbody, first, city, detail) {
+  let cursor = first.next_cursor;
+  let shown = first.offset + first.players.length;
+  const button = el("button", { type: "button", class: "load-more" }, t("loadMore"));
+  const status = el("span", { class: "muted", "aria-live": "polite" });
+  button.hidden = !cursor;
+  button.addEventListener("click", async () => {
+    button.disabled = true;
+    status.textContent = t("loading");
+    try {
+      const query = new URLSearchParams(params);
+      query.set("cursor", cursor);
+      const page = await ctx.getJson(`/api/v1/players?${query}`);
+      tbody.append(...playerRows(ctx, page.players, shown, city, detail));
+      shown += page.players.length;
+      cursor = page.next_cursor;
+      button.hidden = !cursor;
+      status.textContent = "";
+    } catch (error) {
+      status.textContent = error.message;
+    } finally {
+      button.disabled = false;
+    }
+  });
+  return el("p", { class: "more" }, button, " ", status);
+}
+
 async function playersView(ctx) {
   const params = new URLSearchParams(ctx.params);
   params.set("scope", ctx.options.scope);
   const body = await ctx.getJson(`/api/v1/players?${params}`);
   const city = body.scope === "city";
   const detail = el("section", { class: "applicant-detail", "aria-live": "polite" });
+  const tbody = el("tbody", {}, playerRows(ctx, body.players, body.offset || 0, city, detail));
   return [
     el("div", { class: "panel-head" },
       el("h2", {}, t("playersTitle")),
@@ -181,15 +222,9 @@ async function playersView(ctx) {
     body.players.length ? el("table", { class: "view-table" },
       el("thead", {}, el("tr", {}, [t("rank"), t("applicant"), t("documents"), city ? t("district") : null]
         .filter(Boolean).map((h) => el("th", {}, h)))),
-      el("tbody", {}, body.players.map((p, i) => el("tr", {},
-        el("td", { class: "num" }, String(i + 1)),
-        el("td", {}, el("a", { href: `?view=players&applicant=${encodeURIComponent(p.name)}`, title: t("applicantOpen"),
-          onclick: (event) => {
-            event.preventDefault();
-            showApplicant(ctx, p.name, detail);
-          } }, p.name)),
-        el("td", { class: "num" }, p.count.toLocaleString()), city ? el("td", {}, p.district || "–") : null))))
+      tbody)
       : el("p", { class: "muted" }, t("noResults")),
+    body.players.length ? morePlayers(ctx, params, tbody, body, city, detail) : null,
     city && body.districts.length ? el("p", { class: "districts" }, `${t("district")}: `,
       body.districts.map((d) => `${d.value} ${d.count}`).join(" · ")) : null,
     exportLinks("/api/v1/players", params),

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 from scrapy.exceptions import CloseSpider
 
 from crawlers.mirror import FIXTURES, Mirror
+from crawlers.parsers.epo_ops import parse_search
 from crawlers.parsers.epo_ops_cql import build_queries, with_dates
 from crawlers.parsers.epo_ops_state import Progress, load_progress, split_current, start_pass
 from crawlers.spiders.base import MissingCredentials, is_loopback
@@ -112,6 +113,13 @@ def state_and_dead_letters(data_dir: Path, query: str = QUERY) -> tuple[Progress
 
 def today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
+
+
+def qingdao_hits() -> set[str]:
+    """The publications the mirror's two pages for the taxonomy's second query list (search references)."""
+    refs = [ref for name in ("search_qingdao_1-25.xml", "search_qingdao_26-50.xml")
+            for ref in parse_search((FIXTURES / "epo_ops" / name).read_bytes()).references]
+    return {f"{r.country}{r.number}{r.kind}" for r in refs}
 
 
 def searches(requests: list[str]) -> list[tuple[str, str]]:
@@ -242,10 +250,15 @@ def test_taxonomy_queries_and_extra_requests_switched_off(tmp_path: Path) -> Non
     with Mirror() as mirror:
         stats, _ = crawl(mirror, tmp_path, env)
         requests = mirror.requests
-    assert searches(requests) == [(q, "1-25") for q in build_queries()]
+    first, second = build_queries()
+    # the second query's 43 hits (the Qingdao demo records) take two pages of 25
+    assert searches(requests) == [(first, "1-25"), (second, "1-25"), (second, "26-50")]
     assert not [r for r in requests if r.endswith("/claims") or "/family/" in r or "/legal/" in r]
-    assert stats["vrscope/records/inserted"] == 6 and set(patents(tmp_path)) == EXPECTED
-    for query in build_queries():  # the second query has no hits on the mirror (404): done as well
+    second_hits = qingdao_hits()
+    assert len(second_hits) == 43 and not second_hits & EXPECTED
+    assert stats["vrscope/records/inserted"] == 6 + 43
+    assert set(patents(tmp_path)) == EXPECTED | second_hits
+    for query in build_queries():  # both queries fully fetched: done
         assert state_and_dead_letters(tmp_path, query)[0] == Progress(until=today())
 
 

@@ -186,7 +186,13 @@ def test_a_page_of_unforeseen_shape_is_a_dead_letter_too(settings: Settings,
 @pytest.mark.slow
 def test_crawl_the_mirror(tmp_path: Path) -> None:
     got = crawl_mirror(tmp_path, "ttbz", runs=2)
-    assert sorted(got) == ["T/CVIA 112-2024", "T/QDVR 003-2023", "T/QDVR 007-2025"]
+    # 虚拟现实 lists three (over two pages), 头戴式显示 two more, 增强现实 none
+    assert sorted(got) == ["T/CESA 1388-2024", "T/CVIA 112-2024", "T/QDVR 003-2023", "T/QDVR 005-2024",
+                           "T/QDVR 007-2025"]
+    led = got["T/QDVR 005-2024"]
+    assert led.title_zh == "虚拟现实头戴式显示设备 眼动追踪性能测试方法"
+    assert led.drafting_orgs[0] == "青岛小鸟看看科技有限公司" and led.published_date == dt.date(2024, 9, 20)
+    assert got["T/CESA 1388-2024"].drafting_orgs[0] == "京东方科技集团股份有限公司"
     draft = got["T/QDVR 007-2025"]
     assert draft.status is StandardStatus.DRAFT_FOR_COMMENT
     assert draft.comment_deadline == dt.date(2025, 12, 10)
@@ -203,7 +209,7 @@ def test_a_malformed_page_is_dead_lettered_and_the_crawl_goes_on(tmp_path: Path)
     fixtures = copy_fixtures(tmp_path, "ttbz")
     (fixtures / "ttbz" / "detail_tqdvr_003_2023.html").write_bytes(b"<html><body>maintenance</body></html>")
     got = crawl_mirror(tmp_path / "data", "ttbz", fixtures=fixtures, dead_letters=1)
-    assert sorted(got) == ["T/CVIA 112-2024", "T/QDVR 007-2025"]
+    assert sorted(got) == ["T/CESA 1388-2024", "T/CVIA 112-2024", "T/QDVR 005-2024", "T/QDVR 007-2025"]
     with Store(tmp_path / "data" / "vrscope.sqlite3") as store:
         dead = store.dead_letters("ttbz")[0]
         assert str(dead["url"]).endswith("/ttbz/StandardManage/Detail/90001")

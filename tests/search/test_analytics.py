@@ -110,3 +110,18 @@ def test_city_players(tmp_path: Path) -> None:
         display = city_players(store, Filters(techs=["near_eye_display"]))
         assert [(p.count, p.district) for p in display.players] == [(2, "崂山区")]
         assert city_players(store, Filters(doc_type="standard")).players == []
+
+
+def test_city_players_ranks_everyone_in_a_stable_order(tmp_path: Path) -> None:
+    """size None ranks every Qingdao applicant; ties go by name, so any size is a prefix of it."""
+    names = ["青岛丙科技有限公司", "青岛甲科技有限公司", "青岛乙科技有限公司", "青岛丁科技有限公司"]
+    with Store(tmp_path / "store.sqlite3") as store:
+        for i, name in enumerate(names):
+            for k in range(1 + i % 2):  # two of them with 2 patents, two with 1
+                store.upsert(_patent(f"CN{i}{k}A", 2022, Party(name=name, address="青岛市市南区")))
+        everyone = city_players(store, Filters(), None).players
+        assert len(everyone) == 4 and [p.count for p in everyone] == [2, 2, 1, 1]
+        assert [p.name for p in everyone[:2]] == sorted(p.name for p in everyone[:2])
+        assert [p.name for p in everyone[2:]] == sorted(p.name for p in everyone[2:])
+        for size in (1, 2, 3, 4, 10):
+            assert city_players(store, Filters(), size).players == everyone[:size]

@@ -62,3 +62,13 @@ def test_demo_runs_end_to_end_and_the_api_finds_chinese_and_english(settings: Se
         assert near_eye["total"] >= 1
         page = client.get("/")
         assert page.status_code == 200 and "<input" in page.text
+        # The mirror's Qingdao records give the scoreboard something to score: a mix of statuses.
+        board = client.get("/api/v1/scoreboard").json()
+        statuses = [row["status"] for row in board["rows"]]
+        assert board["headline"]["breakthroughs"] == statuses.count("breakthrough") >= 1
+        assert {"breakthrough", "on_track", "behind"} <= set(statuses)
+        for row in board["rows"]:
+            if row["status"] == "breakthrough":
+                assert row["local_filings"] >= 10 and row["standards"] >= 1, row
+        city = client.get("/api/v1/players", params={"scope": "city", "size": 2}).json()
+        assert len(city["players"]) == 2 and city["next_cursor"] is not None

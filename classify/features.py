@@ -268,20 +268,30 @@ def analyze(text: str) -> list[str]:
 
 
 def build_features(hint_weight: float = 1.0, code_weight: float = 1.0, word_weight: float = 1.0,
-                   min_df: int = 2, max_word_features: int = 60_000) -> ColumnTransformer:
-    """Word (jieba + plain) uni/bigram TF-IDF ∪ code tokens ∪ binary rule-evidence hints."""
+                   min_df: int = 2, max_word_features: int = 60_000, char_weight: float = 0.0,
+                   char_ngrams: tuple[int, int] = (2, 4),
+                   max_char_features: int = 100_000) -> ColumnTransformer:
+    """Word (jieba + plain) uni/bigram TF-IDF ∪ code tokens ∪ binary rule-evidence hints.
+
+    ``char_weight`` > 0 adds character n-gram TF-IDF (``char_wb``, ``char_ngrams``) of the same text.
+    """
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
 
+    chars = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True,
+                                       min_df=min_df, max_features=max_char_features, dtype=np.float32),
+              TEXT)] if char_weight > 0 else []
     return ColumnTransformer([
         ("word", TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=min_df,
                                  max_features=max_word_features, dtype=np.float32), TEXT),
+        *chars,
         ("codes", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
                                   dtype=np.float32), CODES),
         # Rule evidence as unnormalized binary features: not diluted by long texts or many codes.
         ("hints", CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, dtype=np.float32),
          HINTS),
-    ], transformer_weights={"word": word_weight, "codes": code_weight, "hints": hint_weight})
+    ], transformer_weights={"word": word_weight, "codes": code_weight, "hints": hint_weight,
+                            **({"chars": char_weight} if chars else {})})
 
 
 def _fast_analyzer(vectorizer: Any) -> Callable[[str], list[str]]:
@@ -340,7 +350,7 @@ def feature_names(features: ColumnTransformer) -> list[str]:
     for name, transformer, _ in features.transformers_:
         if name == "remainder":
             continue
-        prefix = {"word": "word", "codes": "code", "hints": "hint"}[name]
+        prefix = {"word": "word", "chars": "char", "codes": "code", "hints": "hint"}[name]
         out += [f"{prefix}:{t}" for t in transformer.get_feature_names_out()]
     return out
 

@@ -61,22 +61,25 @@ def _fit_one(x: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float) -> tupl
     return model.coef_[0].astype(np.float32), float(model.intercept_[0])
 
 
-def fit_weights(x: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float,
+def fit_weights(x: csr_matrix, y: np.ndarray, weight: np.ndarray, c: float | Sequence[float],
                 jobs: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Weights for every column of y (liblinear frees the GIL, so threads use both cores).
 
     ``weight`` is one weight per row, or one per row and column of y (0 = the row says nothing
-    about that label).
+    about that label); ``c`` is one regularisation strength, or one per column of y.
     """
     weights = weight if weight.ndim == 2 else np.broadcast_to(weight[:, None], y.shape)
+    cs = [float(c)] * y.shape[1] if isinstance(c, int | float) else [float(v) for v in c]
+    if len(cs) != y.shape[1]:
+        raise ValueError(f"need one C per label: {len(cs)} for {y.shape[1]} labels")
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        fitted = list(pool.map(lambda j: _fit_one(x, y[:, j], weights[:, j], c), range(y.shape[1])))
+        fitted = list(pool.map(lambda j: _fit_one(x, y[:, j], weights[:, j], cs[j]), range(y.shape[1])))
     coef = np.vstack([f[0] for f in fitted]) if fitted else np.zeros((0, x.shape[1]), np.float32)
     return coef, np.array([f[1] for f in fitted], dtype=np.float64)
 
 
-def out_of_fold(x: csr_matrix, y: np.ndarray, weight: np.ndarray, groups: Sequence[str], c: float,
-                folds: int = 3, jobs: int = 2) -> np.ndarray:
+def out_of_fold(x: csr_matrix, y: np.ndarray, weight: np.ndarray, groups: Sequence[str],
+                c: float | Sequence[float], folds: int = 3, jobs: int = 2) -> np.ndarray:
     """Decision values of each example from a model that did not see its group (GroupKFold)."""
     from sklearn.model_selection import GroupKFold
 
@@ -88,10 +91,29 @@ def out_of_fold(x: csr_matrix, y: np.ndarray, weight: np.ndarray, groups: Sequen
         coef, intercept = np.zeros((y.shape[1], x.shape[1]), np.float32), np.zeros(y.shape[1])
         ok = [j for j in range(y.shape[1]) if 0 < ytrain[:, j].sum() < len(train)]
         if ok:
-            coef[ok], intercept[ok] = fit_weights(x[train], ytrain[:, ok], wtrain[:, ok], c, jobs)
+            cs = c if isinstance(c, int | float) else [c[j] for j in ok]
+            coef[ok], intercept[ok] = fit_weights(x[train], ytrain[:, ok], wtrain[:, ok], cs, jobs)
         for j in set(range(y.shape[1])) - set(ok):  # one class only in this fold: a constant vote
             intercept[j] = 5.0 if ytrain[:, j].any() else -5.0
         out[test] = np.asarray(x[test] @ coef.T) + intercept
+    return out
+
+
+def validation_loss(decision: np.ndarray, y: np.ndarray, gold: np.ndarray, weak: np.ndarray) -> np.ndarray:
+    """Per label, the log-loss of Platt-calibrated out-of-fold scores on its validation examples.
+
+    The validation examples are the gold ones when a label has enough of them (as in calibrate()),
+    else the weak ones; a label with neither gets 0 (so every C ties and the first wins).
+    """
+    out = np.zeros(y.shape[1])
+    for j in range(y.shape[1]):
+        for mask in (gold[:, j], weak[:, j]):
+            truth = y[mask, j]
+            if truth.sum() >= MIN_VALIDATION and (1 - truth).sum() >= MIN_VALIDATION:
+                a, b = platt(decision[mask, j], truth)
+                p = np.clip(sigmoid(a * decision[mask, j] + b), 1e-6, 1 - 1e-6)
+                out[j] = -float(np.mean(truth * np.log(p) + (1 - truth) * np.log(1 - p)))
+                break
     return out
 
 

@@ -23,7 +23,7 @@ from classify.artifacts import (
     save_artifacts,
 )
 from classify.features import as_matrix, build_features, compact_vocabularies, document, transform
-from classify.linear import LinearHeads, calibrate, fit_weights, out_of_fold, sigmoid
+from classify.linear import LinearHeads, calibrate, fit_weights, out_of_fold, sigmoid, validation_loss
 from classify.taxonomy import TAXONOMY, Taxonomy
 from classify.training import (
     Example,
@@ -75,6 +75,8 @@ class Params:
     unlabelled_weight: float = 0.5  # catalogue rows: many, noisier weak labels
     irrelevant_topic_weight: float = 1.0  # gold-irrelevant documents in the topic heads (see _weights)
     folds: int = 5  # inner out-of-fold split for calibration and thresholds (5 beat 3 on the dev CV)
+    char_weight: float = 0.0  # character n-gram TF-IDF beside the words (0 = none)
+    c_grid: tuple[float, ...] = ()  # per-label C chosen from these by inner out-of-fold log-loss (() = c)
 
 
 class Classifier:
@@ -94,6 +96,7 @@ class Classifier:
         self.parents: dict[str, str] = {s: taxonomy.parent_of(s) for s in taxonomy.subtopic_ids()}
         self.thresholds: dict[str, float] = dict(thresholds or {})
         self.chosen_thresholds: dict[str, float] = {}
+        self.chosen_c: dict[str, float] = {}
         self.tech_floor = 1.01  # a relevant document with no kept technology gets its best one above this
         self.default_threshold = default_threshold
         self.use_taxonomy_examples = use_taxonomy_examples
@@ -163,7 +166,7 @@ class Classifier:
         self.constant_scores = {lab: float(positives[i] > 0) for i, lab in enumerate(self.labels)
                                 if not trainable[i]}
         p = self.params
-        features = build_features(p.hint_weight, p.code_weight, p.word_weight)
+        features = build_features(p.hint_weight, p.code_weight, p.word_weight, char_weight=p.char_weight)
         x = features.fit_transform(as_matrix([ex.doc for ex in examples])).tocsr()
         compact_vocabularies(features)
         yt, weight = y[:, trainable], self._weights(examples)
@@ -172,17 +175,32 @@ class Classifier:
         self.chosen_thresholds = {}
         sources: dict[str, str] = {}
         validation: dict[str, Any] = {}
+        cs: list[float] = [p.c] * len(self.trained_labels)
         if self.choose_thresholds and len(set(groups)) >= 2:
-            oof = out_of_fold(x, yt, weight, groups, p.c, p.folds, self.jobs)
             gold, weak = self._validation_masks(examples)
+            oof, cs = self._choose_c(x, yt, weight, groups, gold, weak)
             platt, self.chosen_thresholds, sources = calibrate(oof, yt, gold, weak, self.trained_labels)
             self.tech_floor = self._choose_tech_floor(examples, oof, platt)
             validation = self._oof_scores(examples, oof, platt)
-        coef, intercept = fit_weights(x, yt, weight, p.c, self.jobs)
+        self.chosen_c = dict(zip(self.trained_labels, cs, strict=True))
+        coef, intercept = fit_weights(x, yt, weight, cs, self.jobs)
         self.features, self.heads, self._names = features, LinearHeads(coef, intercept, platt), None
         self._set_metadata(examples, positives, sources, validation)
         self.metadata["training_seconds"] = round(time.perf_counter() - started, 3)
         return self
+
+    def _choose_c(self, x: Any, y: np.ndarray, weight: np.ndarray, groups: Sequence[str], gold: np.ndarray,
+                  weak: np.ndarray) -> tuple[np.ndarray, list[float]]:
+        """Inner out-of-fold decisions and, per label, the C of ``Params.c_grid`` (or ``Params.c``) whose
+        calibrated out-of-fold scores have the lowest log-loss on the label's validation examples."""
+        grid = tuple(self.params.c_grid) or (self.params.c,)
+        runs = [out_of_fold(x, y, weight, groups, c, self.params.folds, self.jobs) for c in grid]
+        if len(grid) == 1:
+            return runs[0], [grid[0]] * y.shape[1]
+        losses = np.vstack([validation_loss(run, y, gold, weak) for run in runs])  # (grid, labels)
+        best = losses.argmin(axis=0)
+        oof = np.column_stack([runs[k][:, j] for j, k in enumerate(best)])
+        return oof, [float(grid[k]) for k in best]
 
     def _weights(self, examples: Sequence[Example]) -> np.ndarray:
         """Sample weights per example and trained label.
@@ -259,7 +277,7 @@ class Classifier:
             "labels": self.labels, "trained_labels": self.trained_labels, "parents": self.parents,
             "constant_scores": self.constant_scores, "thresholds": self.thresholds,
             "chosen_thresholds": self.chosen_thresholds, "threshold_source": sources,
-            "tech_floor": self.tech_floor,
+            "chosen_c": self.chosen_c, "tech_floor": self.tech_floor,
             "default_threshold": self.default_threshold, "scores": {"validation_oof": validation}
             if validation else {}, "taxonomy_hash": _digest(taxonomy), "codemap_hash": codemap_hash(),
             "taxonomy": taxonomy if self.taxonomy != TAXONOMY else None,

@@ -69,14 +69,17 @@ TECHS = (
     _c("perception_interaction", "tech", "感知交互", "Perception and interaction",
        zh="感知交互|人机交互|交互方式|交互模组|追踪定位|跟踪定位|手柄|控制器|惯性测量单元|空间感知|空间计算|"
           "自然交互|体感|传感器模组|三维感知|运动追踪|手势|手势交互|定位设备|传感器|执行器|触觉|力反馈|晕动症|眩晕|"
-          "感知信息|传感器能力|执行器能力|交互设备|现实世界与虚拟世界|虚拟世界与现实世界",
+          "感知信息|传感器能力|执行器能力|交互设备|现实世界与虚拟世界|虚拟世界与现实世界|"
+          "从现实世界到虚拟世界|从虚拟世界到现实世界",
        en="perception|interaction|human computer interaction|user interaction|natural interaction|tracking|"
           "input device|user interface|spatial computing|sensor fusion|inertial measurement unit|IMU|"
           "motion to photon|controller tracking|interaction technique|sensor|actuator|gesture|haptic|tactile|"
           "force feedback|positioning|localization|localisation|motion tracking|motion sickness|"
           "cybersickness|world analysis|scene understanding|spatial mapping|sensory device|"
           "sensed information|sensor capability|actuator capability|interaction device|"
-          "real world and virtual world|virtual world and real world|between real and virtual worlds"),
+          "real world and virtual world|virtual world and real world|between real and virtual worlds|"
+          "real world to virtual world|virtual world to real world|real world to the virtual world|"
+          "virtual world to the real world"),
     _c("rendering_computation", "tech", "渲染计算", "Rendering and computation",
        zh="渲染|渲染计算|图形处理器|图形渲染|三维引擎|着色器|帧率|时间扭曲|重投影|场景图|计算机图形|算力|渲染中心",
        en="rendering|render|graphics processing|GPU|graphics pipeline|shader|frame rate|reprojection|"

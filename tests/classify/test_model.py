@@ -12,6 +12,7 @@ import pytest
 
 import vrscope
 from classify import artifacts
+from classify.features import feature_names
 from classify.model import Classifier, UntrustedModelError, targets_with_gold, weak_labels_for
 from classify.weak import WeakLabels
 from vrscope.records import Correction, Labels, Patent
@@ -140,6 +141,31 @@ def test_thresholds_and_determinism(trained: Classifier) -> None:
     assert "near_eye_display" not in labels.techs
     never = Classifier.train(CORPUS, default_threshold=1.01, choose_thresholds=False)
     assert never.predict([NEAR_EYE_ZH])[0].techs == {}
+
+
+def test_character_ngrams_are_optional_features(trained: Classifier, tmp_path: Path) -> None:
+    assert trained.features is not None
+    assert [name for name, *_ in trained.features.transformers_ if name == "chars"] == []  # off by default
+    chars = Classifier.train(CORPUS, char_weight=1.0)
+    assert chars.features is not None
+    names = feature_names(chars.features)
+    assert "char:光波" in names and "char: vr" in names  # Chinese and English character n-grams
+    assert len(names) > len(feature_names(trained.features))
+    assert chars.predict([NEAR_EYE_ZH])[0].relevant
+    chars.save(tmp_path / "c")
+    loaded = Classifier.load(tmp_path / "c")
+    assert (loaded.predict_proba([NEAR_EYE_ZH, SHOE]) == chars.predict_proba([NEAR_EYE_ZH, SHOE])).all()
+
+
+def test_c_is_chosen_per_label_from_a_grid(trained: Classifier, tmp_path: Path) -> None:
+    assert set(trained.chosen_c.values()) == {1.0}  # no grid: every label keeps Params.c
+    grid = Classifier.train(CORPUS, c_grid=(0.1, 10.0))
+    assert set(grid.chosen_c) == set(grid.trained_labels)
+    assert set(grid.chosen_c.values()) <= {0.1, 10.0}
+    grid.save(tmp_path / "g")
+    meta = json.loads((tmp_path / "g" / "metadata.json").read_text(encoding="utf-8"))
+    assert meta["chosen_c"] == grid.chosen_c and meta["params"]["c_grid"] == [0.1, 10.0]
+    assert Classifier.load(tmp_path / "g").params.c_grid == [0.1, 10.0]
 
 
 def test_save_load_round_trip(trained: Classifier, tmp_path: Path) -> None:

@@ -131,6 +131,8 @@ def test_with_terms_extends_a_copy() -> None:
     # MPEG-V style sensing and actuation between the real and virtual worlds, British spelling of haptics
     ("adaptation between real and virtual worlds", "perception_interaction", True),
     ("现实世界与虚拟世界之间的适配", "perception_interaction", True),
+    ("information adaptation from virtual world to real world", "perception_interaction", True),
+    ("从现实世界到虚拟世界的信息适配", "perception_interaction", True),
     ("kinaesthetic feedback device", "perception_interaction", True),
 ])
 def test_rubric_concepts_hint_the_right_technology(text: str, tech: str, hinted: bool) -> None:

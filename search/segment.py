@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 
 # Han ideographs (URO, extension A, compatibility, extensions B–F).
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ebef"
@@ -16,11 +16,45 @@ _CJK_GAP = re.compile(f"(?<=[{_CJK}])((?:<[^<>]*>)*) +(?=(?:<[^<>]*>)*[{_CJK}])"
 
 
 @cache
-def _cutter(mode: str) -> Callable[[str], list[str]]:
-    """The rjieba cut function, imported on first use (importing rjieba loads its dictionary)."""
+def _cutter() -> Callable[[str], list[str]]:
+    """rjieba's accurate-mode cut, imported on first use (importing rjieba loads its dictionary)."""
     import rjieba
 
-    return rjieba.cut_for_search if mode == "search" else rjieba.cut
+    return rjieba.cut
+
+
+@cache
+def _in_dictionary() -> Callable[[str], bool]:
+    """Whether a word is in rjieba's dictionary."""
+    import rjieba
+
+    return rjieba.has_word
+
+
+@lru_cache(maxsize=1 << 16)
+def _sub_words(word: str) -> tuple[str, ...]:
+    """The dictionary words of two, then of three characters inside a word (显示器 → 显示)."""
+    known = _in_dictionary()
+    size = len(word)
+    pairs = [word[i : i + 2] for i in range(size - 1)] if size > 2 else []
+    triples = [word[i : i + 3] for i in range(size - 2)] if size > 3 else []
+    return tuple(gram for gram in pairs + triples if known(gram))
+
+
+_LONG_WORD = re.compile("[^ ]{3,}")
+
+
+def _search_text(spaced: str) -> str:
+    """rjieba's search-mode words (cut_for_search), space-separated, from its accurate-mode words.
+
+    spaced is the accurate-mode words joined by spaces, " \\n " between runs. cut_for_search is cut plus
+    the dictionary sub-words of each word over two characters: the same words the same number of times
+    come out here without cutting again, words first and sub-words after (the sub-word field has no
+    positions, so the order does not matter).
+    """
+    words = spaced.replace(" \n ", " ")
+    subs = [sub for word in _LONG_WORD.findall(words) for sub in _sub_words(word)]
+    return f"{words} {' '.join(subs)}" if subs else words
 
 
 def has_han(text: str) -> bool:
@@ -36,25 +70,22 @@ def _han_runs(text: str) -> list[re.Match[str]]:
     return list(_HAN_RUN.finditer(text))
 
 
-def _cut_runs(runs: list[str]) -> list[str]:
-    """Each run's accurate-mode words joined by spaces, with one rjieba call for all the runs."""
-    if not runs:
-        return []
+def _spaced(runs: list[str]) -> str:
+    """The accurate-mode words of all the runs joined by spaces, with one rjieba call; " \\n " parts runs."""
     # rjieba never joins words across a newline, so cutting the runs joined by newlines gives each
     # run's words exactly as cutting them one by one would, without a Python→Rust call per run.
-    words = " ".join(_cutter("accurate")("\n".join(runs))).split(" \n ")
-    if len(words) != len(runs):  # never expected; stay correct if rjieba ever changes
-        cut = _cutter("accurate")
-        return [" ".join(w for w in cut(run) if w.strip()) for run in runs]
-    return words
+    return " ".join(_cutter()("\n".join(runs))) if runs else ""
 
 
-def _fine_runs(runs: list[str]) -> list[str]:
-    """The search-mode words of all the runs, in order, with one rjieba call."""
+def _per_run(runs: list[str], spaced: str) -> list[str]:
+    """Each run's words joined by spaces, from all the runs' words joined by spaces (_spaced)."""
     if not runs:
         return []
-    # Han runs yield no blank words: only the newlines that part the runs need dropping.
-    return list(filter("\n".__ne__, _cutter("search")("\n".join(runs))))
+    joined = spaced.split(" \n ")
+    if len(joined) != len(runs):  # never expected; stay correct if rjieba ever changes
+        cut = _cutter()
+        return [" ".join(w for w in cut(run) if w.strip()) for run in runs]
+    return joined
 
 
 def _rebuild(text: str, matches: list[re.Match[str]], words: list[str]) -> str:
@@ -81,26 +112,29 @@ def _rebuild(text: str, matches: list[re.Match[str]], words: list[str]) -> str:
 def segment(text: str) -> str:
     """Split Chinese runs into space-separated words; spaces also part Chinese from adjacent letters."""
     matches = _han_runs(text)
-    return _rebuild(text, matches, _cut_runs([m.group() for m in matches]))
+    runs = [m.group() for m in matches]
+    return _rebuild(text, matches, _per_run(runs, _spaced(runs)))
 
 
 def fine_words(text: str) -> list[str]:
     """The search-mode sub-words of every Chinese run (头戴式显示器 → 头戴, 头戴式, 显示, 显示器)."""
-    return _fine_runs([m.group() for m in _han_runs(text)])
+    runs = [m.group() for m in _han_runs(text)]
+    return _search_text(_spaced(runs)).split() if runs else []
 
 
-def segment_all(texts: list[str]) -> tuple[list[str], list[str]]:
-    """segment() of each text and fine_words() of all of them together, in two rjieba calls."""
+def segment_all(texts: list[str]) -> tuple[list[str], str]:
+    """segment() of each text and fine_words() of all of them together (space-separated), one rjieba call."""
     found = [_han_runs(text) for text in texts]
     runs = [m.group() for matches in found for m in matches]
     if not runs:
-        return list(texts), []
-    words = iter(_cut_runs(runs))
+        return list(texts), ""
+    spaced = _spaced(runs)
+    words = iter(_per_run(runs, spaced))
     segmented = [
         _rebuild(text, matches, [next(words) for _ in matches])
         for text, matches in zip(texts, found, strict=True)
     ]
-    return segmented, _fine_runs(runs)
+    return segmented, _search_text(spaced)
 
 
 def desegment(text: str) -> str:

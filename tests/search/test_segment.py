@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
-from search.segment import desegment, drop_single_han, fine_words, has_han, segment
+from search.segment import desegment, drop_single_han, fine_words, has_han, segment, segment_all
 from tests.conftest import ROOT
 
 
@@ -60,3 +61,28 @@ def test_drop_single_han() -> None:
         "本发明 公开   一种 头戴式 显示器，包括 透镜   OLED"
     )
     assert drop_single_han("a b display") == "a b display"
+
+
+_MIXED = [
+    "一种头戴式显示器及其控制方法",
+    "VR头显采用OLED屏，视场角大于一百度。",
+    "本发明公开了一种基于眼动追踪的注视点渲染方法，包括：获取用户的瞳孔位置；确定注视区域。",
+    "plain English only",
+    "虚拟现实（VR）和增强现实（AR）头戴式设备中的光波导显示模组",
+]
+
+
+@pytest.mark.parametrize("text", _MIXED)
+def test_fine_words_are_rjieba_search_mode_words(text: str) -> None:
+    import rjieba
+
+    runs = [run for run in "".join(c if has_han(c) else "\n" for c in text).split("\n") if run]
+    expected = Counter(w for run in runs for w in rjieba.cut_for_search(run))
+    assert Counter(fine_words(text)) == expected
+
+
+def test_segment_all_matches_segment_and_fine_words() -> None:
+    texts, parts = segment_all(_MIXED)
+    assert texts == [segment(text) for text in _MIXED]
+    assert Counter(parts.split()) == Counter(fine_words(" ".join(_MIXED)))
+    assert segment_all(["no Chinese", ""]) == (["no Chinese", ""], "")

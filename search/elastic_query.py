@@ -277,6 +277,8 @@ def more_like_this_query(
             "max_query_terms": mlt.MAX_QUERY_TERMS,
             "min_word_length": mlt.MIN_WORD_LENGTH,
             "stop_words": list(mlt.STOP_WORDS),
+            # Any one selected term matches, as in the embedded engine (Elasticsearch's default is 30%).
+            "minimum_should_match": 1,
         }
     })
     must_not = [dsl.Term("id", {"value": exclude_id})] if exclude_id is not None else []

@@ -27,7 +27,8 @@ from search.embedded_query import (
     read_month_histogram,
     text_query,
 )
-from search.embedded_schema import DOC_FIELD, build_schema, to_tantivy_doc
+from search.embedded_schema import DOC_FIELD, build_schema, register_tokenizers, to_tantivy_doc
+from search.embedded_ties import by_id_within_dates
 from search.segment import desegment
 
 SNIPPET_CHARS = 240
@@ -72,6 +73,7 @@ class EmbeddedBackend:
             raise RuntimeError(
                 f"{self.index_dir} holds an index with another schema; remove the directory and rebuild"
             ) from exc
+        register_tokenizers(self._idx())
         self._write_lock = threading.Lock()
         self._pool_lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
@@ -229,6 +231,9 @@ class EmbeddedBackend:
                 order=order if order is not None else tantivy.Order.Desc,
             )
             page = found.hits[: query.size]
+            if order is not None:  # the id breaks ties of dates, as in Elasticsearch
+                page = by_id_within_dates(searcher, self._schema, full, order == tantivy.Order.Desc, page,
+                                          start, _total(found), lambda a: self._stored(searcher.doc(a)))
             snippets = _Snippets(searcher, self._schema, text) if query.highlight and page else None
             hits = [
                 self._hit(searcher, address, float(score) if order is None else 0.0, snippets)

@@ -51,7 +51,7 @@ def _readable(feature: str, clf: Classifier, terms: dict[str, list[str]],
               codes: dict[str, list[str]]) -> list[str]:
     """What a feature stands for: words and codes as they are, hints as their terms and codes."""
     kind, _, name = feature.partition(":")
-    if kind == "word":
+    if kind in ("word", "cjk"):
         return [feature]
     if kind == "code":
         return [f"code:{name}"]

@@ -29,6 +29,10 @@ _STOP = frozenset(
     "a an and are as at be by for from has have in into is it its of on or that the their this to was "
     "were which with within not no can may shall should be been being such than other also these those "
     "i ii iii iv v".split())
+# Overlapping character bigrams of CJK runs: a zero-width look-ahead with one group, so re.findall (and a
+# scikit-learn token_pattern) yields '近眼', '眼显', '显示' for '近眼显示' with no Python loop per token.
+CJK_BIGRAM = r"(?=([\u3400-\u9fff\uf900-\ufaff]{2}))"
+_CJK_BIGRAMS = re.compile(CJK_BIGRAM)
 _MISSING = itertools.repeat(-1)  # dict.get's default for every token
 _TAXONOMY_KINDS = {"anchor": "a", "term": "t", "negative": "neg"}
 
@@ -261,6 +265,16 @@ def segment(text: str) -> list[str]:
     return out
 
 
+def cjk_bigrams(text: str) -> list[str]:
+    """Overlapping character bigrams of the text's Chinese runs ('光波导 ok' → ['光波', '波导']).
+
+    Jieba may cut a term one way in one text and another way in the next (近眼显示 / 近眼 显示, 光波导 /
+    波导); the bigrams are the same either way. Text with no CJK character gives none, and an ASCII text
+    costs one ``str.isascii`` check.
+    """
+    return [] if text.isascii() else _CJK_BIGRAMS.findall(text)
+
+
 def analyze(text: str) -> list[str]:
     """Word unigrams and adjacent bigrams of the segmented text (the word vectorizer's analyzer)."""
     words = segment(text)
@@ -270,10 +284,12 @@ def analyze(text: str) -> list[str]:
 def build_features(hint_weight: float = 1.0, code_weight: float = 1.0, word_weight: float = 1.0,
                    min_df: int = 2, max_word_features: int = 60_000, char_weight: float = 0.0,
                    char_ngrams: tuple[int, int] = (2, 4),
-                   max_char_features: int = 100_000) -> ColumnTransformer:
+                   max_char_features: int = 100_000, cjk_weight: float = 0.0,
+                   max_cjk_features: int = 50_000) -> ColumnTransformer:
     """Word (jieba + plain) uni/bigram TF-IDF ∪ code tokens ∪ binary rule-evidence hints.
 
-    ``char_weight`` > 0 adds character n-gram TF-IDF (``char_wb``, ``char_ngrams``) of the same text.
+    ``char_weight`` > 0 adds character n-gram TF-IDF (``char_wb``, ``char_ngrams``) of the same text;
+    ``cjk_weight`` > 0 adds TF-IDF of the character bigrams of its Chinese runs only (``cjk_bigrams``).
     """
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
@@ -281,34 +297,127 @@ def build_features(hint_weight: float = 1.0, code_weight: float = 1.0, word_weig
     chars = [("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=char_ngrams, sublinear_tf=True,
                                        min_df=min_df, max_features=max_char_features, dtype=np.float32),
               TEXT)] if char_weight > 0 else []
+    # A token pattern rather than a callable analyzer: nothing new for the saved model's allow-list.
+    cjk = [("cjk", TfidfVectorizer(token_pattern=CJK_BIGRAM, lowercase=False, sublinear_tf=True,
+                                   min_df=min_df, max_features=max_cjk_features, dtype=np.float32),
+            TEXT)] if cjk_weight > 0 else []
     return ColumnTransformer([
         ("word", TfidfVectorizer(analyzer=analyze, sublinear_tf=True, min_df=min_df,
                                  max_features=max_word_features, dtype=np.float32), TEXT),
         *chars,
+        *cjk,
         ("codes", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True,
                                   dtype=np.float32), CODES),
         # Rule evidence as unnormalized binary features: not diluted by long texts or many codes.
         ("hints", CountVectorizer(token_pattern=r"\S+", lowercase=False, binary=True, dtype=np.float32),
          HINTS),
     ], transformer_weights={"word": word_weight, "codes": code_weight, "hints": hint_weight,
-                            **({"chars": char_weight} if chars else {})})
+                            **({"chars": char_weight} if chars else {}),
+                            **({"cjk": cjk_weight} if cjk else {})})
+
+
+def _simple(vectorizer: Any, token_pattern: str) -> bool:
+    """True when the vectorizer's tokens are exactly ``re.findall(token_pattern, text)``."""
+    v = vectorizer
+    return (v.analyzer == "word" and v.token_pattern == token_pattern and not v.lowercase
+            and v.preprocessor is None and v.tokenizer is None and not v.stop_words
+            and v.strip_accents is None and tuple(v.ngram_range) == (1, 1))
 
 
 def _fast_analyzer(vectorizer: Any) -> Callable[[str], list[str]]:
     """The vectorizer's analyzer; ``str.split`` for the code and hint vectorizers (same tokens)."""
-    v = vectorizer
-    plain = (v.analyzer == "word" and v.token_pattern == r"\S+" and not v.lowercase and v.preprocessor is None
-             and v.tokenizer is None and not v.stop_words and v.strip_accents is None
-             and tuple(v.ngram_range) == (1, 1))
-    return str.split if plain else vectorizer.build_analyzer()
+    return str.split if _simple(vectorizer, r"\S+") else vectorizer.build_analyzer()
+
+
+def _token_ids(vectorizer: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(column ids, CSR row pointer) of the tokens of the texts found in the vectorizer's vocabulary,
+    one ``dict.get`` pass."""
+    get = vectorizer.vocabulary_.get
+    analyzer = _fast_analyzer(vectorizer)
+    ids: list[int] = []  # column id per token, -1 for tokens outside the vocabulary
+    lengths: list[int] = []
+    for text in texts:
+        before = len(ids)
+        ids += map(get, analyzer(text), _MISSING)
+        lengths.append(len(ids) - before)
+    cols = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    rows = np.repeat(np.arange(len(texts)), np.array(lengths, dtype=np.int64))
+    known = cols >= 0
+    return cols[known], np.searchsorted(rows[known], np.arange(len(texts) + 1))
+
+
+_BIGRAM_TABLES: dict[int, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}  # id(vocabulary) → table
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of code × this
+
+
+def _pair_codes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One uint64 per character pair: first code point in the high half, second in the low (never 0)."""
+    return (first.astype(np.uint64) << np.uint64(32)) | second.astype(np.uint64)
+
+
+def _slots(codes: np.ndarray, size: int) -> np.ndarray:
+    """Each code's home slot in a table of ``size`` (a power of two) slots."""
+    return ((codes * _MULTIPLIER) >> np.uint64(64 - size.bit_length() + 1)).astype(np.int64)
+
+
+def _bigram_table(vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """The vocabulary's bigrams in an open-addressing hash table (linear probing, at most 1/4 full):
+    pair codes (0 = empty slot) and column ids. Built once per vocabulary, then cached."""
+    hit = _BIGRAM_TABLES.get(id(vocabulary))
+    if hit is None or hit[0] is not vocabulary:
+        size = 1 << max(4, (4 * len(vocabulary)).bit_length())
+        keys = np.zeros(size, dtype=np.uint64)
+        columns = np.full(size, -1, dtype=np.int64)
+        terms = list(vocabulary)
+        points = np.array([[ord(t[0]), ord(t[1])] for t in terms], dtype=np.uint32).reshape(-1, 2)
+        codes = _pair_codes(points[:, 0], points[:, 1])
+        for term, code, slot in zip(terms, codes.tolist(), _slots(codes, size).tolist(), strict=True):
+            while keys[slot]:
+                slot = (slot + 1) & (size - 1)
+            keys[slot], columns[slot] = code, vocabulary[term]
+        if len(_BIGRAM_TABLES) >= 8:
+            _BIGRAM_TABLES.clear()
+        hit = _BIGRAM_TABLES[id(vocabulary)] = (vocabulary, keys, columns)
+    return hit[1], hit[2]
+
+
+def _lookup(codes: np.ndarray, keys: np.ndarray, columns: np.ndarray) -> np.ndarray:
+    """The column id of each pair code (-1 when absent): every code probes its next slot at once."""
+    out = np.full(len(codes), -1, dtype=np.int64)
+    slots = _slots(codes, len(keys))
+    pending = np.arange(len(codes))
+    while len(pending):
+        found = keys[slots] == codes[pending]
+        out[pending[found]] = columns[slots[found]]
+        going = ~found & (keys[slots] != 0)  # an empty slot ends the search: absent
+        pending, slots = pending[going], (slots[going] + 1) & (len(keys) - 1)
+    return out
+
+
+def _cjk_bigram_ids(vocabulary: dict[str, int], texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(column ids, CSR row pointer) of the texts' CJK bigrams in the vocabulary, as ``cjk_bigrams``
+    finds them, with numpy over the batch's code points: no Python loop per token, ASCII texts skipped."""
+    rows = [i for i, text in enumerate(texts) if not text.isascii()]
+    if not rows or not vocabulary:
+        return np.zeros(0, dtype=np.int64), np.zeros(len(texts) + 1, dtype=np.int64)
+    chosen = [texts[i] for i in rows]
+    points = np.frombuffer("\n".join(chosen).encode("utf-32-le"), dtype="<u4")  # "\n" ends each run
+    cjk = ((points - 0x3400) <= 0x9FFF - 0x3400) | ((points - 0xF900) <= 0xFAFF - 0xF900)  # wraps below
+    at = np.flatnonzero(cjk[:-1] & cjk[1:])  # where a bigram starts
+    cols = _lookup(_pair_codes(points[at], points[at + 1]), *_bigram_table(vocabulary))
+    found = cols >= 0
+    starts = np.cumsum(np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen)) + 1)  # next text
+    counts = np.zeros(len(texts) + 1, dtype=np.int64)
+    counts[np.array(rows) + 1] = np.diff(np.searchsorted(at[found], starts), prepend=0)
+    return cols[found], np.cumsum(counts)
 
 
 def transform(features: ColumnTransformer, docs: Sequence[Doc]) -> csr_matrix:
     """``features.transform(as_matrix(docs))`` without scikit-learn's per-token loop: same matrix, faster.
 
     Each fitted vectorizer's analyzer runs once per text; tokens become column ids through one
-    ``dict.get`` pass, counts are summed by scipy, then the vectorizer's own TF-IDF step (if any),
-    its transformer weight, and the blocks stacked in order.
+    ``dict.get`` pass (CJK bigrams: numpy over the batch's code points), counts are summed by scipy,
+    then the vectorizer's own TF-IDF step (if any), its transformer weight, and the blocks stacked.
     """
     from scipy.sparse import csr_matrix, hstack
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -320,18 +429,11 @@ def transform(features: ColumnTransformer, docs: Sequence[Doc]) -> csr_matrix:
     for name, transformer, column in features.transformers_:
         if name == "remainder" or transformer == "drop":
             continue
-        get = transformer.vocabulary_.get
-        analyzer = _fast_analyzer(transformer)
-        ids: list[int] = []  # column id per token, -1 for tokens outside the vocabulary
-        lengths: list[int] = []
-        for text in columns[column]:
-            before = len(ids)
-            ids += map(get, analyzer(text), _MISSING)
-            lengths.append(len(ids) - before)
-        cols = np.fromiter(ids, dtype=np.int64, count=len(ids))
-        rows = np.repeat(np.arange(len(docs)), np.array(lengths, dtype=np.int64))
-        known = cols >= 0
-        x = csr_matrix((np.ones(int(known.sum()), dtype=transformer.dtype), (rows[known], cols[known])),
+        if _simple(transformer, CJK_BIGRAM):
+            cols, indptr = _cjk_bigram_ids(transformer.vocabulary_, columns[column])
+        else:
+            cols, indptr = _token_ids(transformer, columns[column])
+        x = csr_matrix((np.ones(len(cols), dtype=transformer.dtype), cols, indptr),
                        shape=(len(docs), len(transformer.vocabulary_)))
         x.sum_duplicates()
         if transformer.binary:
@@ -350,7 +452,7 @@ def feature_names(features: ColumnTransformer) -> list[str]:
     for name, transformer, _ in features.transformers_:
         if name == "remainder":
             continue
-        prefix = {"word": "word", "chars": "char", "codes": "code", "hints": "hint"}[name]
+        prefix = {"word": "word", "chars": "char", "cjk": "cjk", "codes": "code", "hints": "hint"}[name]
         out += [f"{prefix}:{t}" for t in transformer.get_feature_names_out()]
     return out
 

@@ -76,6 +76,7 @@ class Params:
     irrelevant_topic_weight: float = 1.0  # gold-irrelevant documents in the topic heads (see _weights)
     folds: int = 5  # inner out-of-fold split for calibration and thresholds (5 beat 3 on the dev CV)
     char_weight: float = 0.0  # character n-gram TF-IDF beside the words (0 = none)
+    cjk_weight: float = 1.0  # TF-IDF of character bigrams of the Chinese runs only (0 = none)
     c_grid: tuple[float, ...] = ()  # per-label C chosen from these by inner out-of-fold log-loss (() = c)
 
 
@@ -166,8 +167,11 @@ class Classifier:
         self.constant_scores = {lab: float(positives[i] > 0) for i, lab in enumerate(self.labels)
                                 if not trainable[i]}
         p = self.params
-        features = build_features(p.hint_weight, p.code_weight, p.word_weight, char_weight=p.char_weight)
-        x = features.fit_transform(as_matrix([ex.doc for ex in examples])).tocsr()
+        features = build_features(p.hint_weight, p.code_weight, p.word_weight, char_weight=p.char_weight,
+                                  cjk_weight=p.cjk_weight)
+        from scipy.sparse import csr_matrix
+
+        x = csr_matrix(features.fit_transform(as_matrix([ex.doc for ex in examples])))  # tiny sets: dense
         compact_vocabularies(features)
         yt, weight = y[:, trainable], self._weights(examples)
         groups = [ex.group for ex in examples]

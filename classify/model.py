@@ -22,6 +22,7 @@ from classify.artifacts import (
     load_artifacts,
     save_artifacts,
 )
+from classify.decisions import NO_FLOOR, choose_tech_floor, labels_from_scores
 from classify.features import as_matrix, build_features, compact_vocabularies, document, transform
 from classify.linear import LinearHeads, calibrate, fit_weights, out_of_fold, sigmoid, validation_loss
 from classify.taxonomy import TAXONOMY, Taxonomy
@@ -98,7 +99,7 @@ class Classifier:
         self.thresholds: dict[str, float] = dict(thresholds or {})
         self.chosen_thresholds: dict[str, float] = {}
         self.chosen_c: dict[str, float] = {}
-        self.tech_floor = 1.01  # a relevant document with no kept technology gets its best one above this
+        self.tech_floor = NO_FLOOR  # a relevant document with no kept technology gets its best one above this
         self.default_threshold = default_threshold
         self.use_taxonomy_examples = use_taxonomy_examples
         self.choose_thresholds = choose_thresholds
@@ -233,20 +234,10 @@ class Classifier:
         rows = [i for i, ex in enumerate(examples) if "techs" in ex.known]
         cols = [j for j, lab in enumerate(self.trained_labels) if lab.startswith("tech:")]
         if len(rows) < 20 or not cols:
-            return 1.01
+            return NO_FLOOR
         proba = sigmoid(oof[np.ix_(rows, cols)] * platt[cols, 0] + platt[cols, 1])
         truth = np.array([[self.trained_labels[j] in examples[i].targets for j in cols] for i in rows])
-        kept = proba >= np.array([self.threshold(self.trained_labels[j]) for j in cols])
-        best, best_f1 = 1.01, -1.0
-        for floor in (1.01, *np.round(np.arange(0.5, 0.04, -0.05), 2)):
-            pred = kept.copy()
-            empty = ~pred.any(axis=1) & (proba.max(axis=1) >= floor)
-            pred[np.flatnonzero(empty), proba[empty].argmax(axis=1)] = True
-            tp = float((pred & truth).sum())
-            f1 = 2 * tp / float(pred.sum() + truth.sum()) if pred.sum() + truth.sum() else 0.0
-            if f1 > best_f1 + 1e-9:
-                best, best_f1 = float(floor), f1
-        return best
+        return choose_tech_floor(proba, truth, [self.threshold(self.trained_labels[j]) for j in cols])
 
     def _oof_scores(self, examples: Sequence[Example], oof: np.ndarray, platt: np.ndarray) -> dict[str, Any]:
         """Out-of-fold scores on the gold examples (what the thresholds were chosen on)."""
@@ -320,43 +311,10 @@ class Classifier:
         """Labels per document; an irrelevant document gets no techs, forms or sub-topics."""
         return self.labels_from_scores(self.predict_proba(items))
 
-    @property
-    def _tech_columns(self) -> list[int]:
-        """Columns of the technology labels."""
-        return [j for j, lab in enumerate(self.labels) if lab.startswith("tech:")]
-
     def labels_from_scores(self, scores: np.ndarray) -> list[Labels]:
         """Labels from a score matrix (kept sub-topics bring their technology)."""
-        scores = np.round(scores, 4)
-        kept = scores >= np.array([self.threshold(lab) for lab in self.labels])
-        rel = self.labels.index("relevant")
-        relevant = kept[:, rel]
-        kept &= relevant[:, None]  # an irrelevant document keeps nothing
-        names = [lab.partition(":") for lab in self.labels]
-        by_row: list[list[int]] = [[] for _ in range(len(scores))]
-        for i, j in zip(*np.nonzero(kept), strict=True):
-            by_row[i].append(int(j))
-        values = scores.tolist()
-        tech_columns = self._tech_columns
-        out = []
-        for i, columns in enumerate(by_row):
-            row = values[i]
-            techs: dict[str, float] = {}
-            subs: dict[str, float] = {}
-            forms: dict[str, float] = {}
-            for j in columns:
-                kind, _, name = names[j]
-                if name:
-                    {"tech": techs, "sub": subs, "form": forms}[kind][name] = row[j]
-            if relevant[i] and not techs and self.tech_floor <= 1.0:
-                best = max(tech_columns, key=lambda c: row[c])
-                if row[best] >= self.tech_floor:
-                    techs[self.labels[best][5:]] = row[best]
-            if subs:  # a sub-topic is shown under its technology
-                subs = {sub: s for sub, s in subs.items() if self.parents[sub] in techs}
-            out.append(Labels(relevant=bool(relevant[i]), relevance_score=row[rel], techs=techs,
-                              subtopics=subs, forms=forms, model_version=self.model_version))
-        return out
+        return labels_from_scores(scores, self.labels, [self.threshold(lab) for lab in self.labels],
+                                  self.parents, self.tech_floor, self.model_version)
 
     def explain(self, item: Item, top: int = 5) -> dict[str, list[tuple[str, float]]]:
         """For each kept label, the terms, codes and words that pushed it most (weight × feature value)."""
@@ -399,7 +357,7 @@ class Classifier:
         clf.features = artifacts["features"]
         clf.heads = LinearHeads(artifacts["coef"], artifacts["intercept"], artifacts["platt"])
         clf.chosen_thresholds = {k: float(v) for k, v in meta.get("chosen_thresholds", {}).items()}
-        clf.tech_floor = float(meta.get("tech_floor", 1.01))
+        clf.tech_floor = float(meta.get("tech_floor", NO_FLOOR))
         clf.labels = list(meta["labels"])
         clf.trained_labels = list(meta["trained_labels"])
         clf.parents = dict(meta["parents"])

@@ -22,17 +22,20 @@ ENGINE_NAMES = {"embedded": "embedded (tantivy)", "sqlite_fts5": "SQLite FTS5"}
 WHERE_THE_TIME_GOES = [
     "### Where the embedded engine's time goes (profiled at 1,000,000 documents)",
     "",
-    "- **Indexing** is bound by CPU: about 450–530 µs per document on this machine (see the CPU line "
-    "above). The Python thread spends ~160 µs (rjieba segmentation, two passes over the Chinese text — "
-    "accurate words and the search-mode sub-words — ~75 µs on average and ~250 µs per Chinese document; "
-    "parsing the corpus line ~16 µs; building the tantivy document ~25 µs); tantivy's indexing threads "
-    "spend the rest, more than half of it in the postings writer (term hash table, term frequencies and "
-    "positions: memory-bound) and about a quarter in tokenizing, lower-casing and stemming. Two cores "
-    "thus give at most ~3,800–4,400 documents/s; 7,000/s would need ≤ 286 µs per document with the same "
-    "fields, positions and stemming. The 2 GB writer budget (4 segments of ~250,000 documents and no "
-    "merges, where 256 MB flushed ~40 segments and merged every document once) did not raise the rate "
-    "measurably: 3,768/s on an idle machine on 2026-11-25 against 3,765/s with 256 MB while other work "
-    "used 0.33 cores; larger term hash tables seem to cost about what the merges cost.",
+    "- **Indexing** is bound by CPU: about 460–500 µs per document on this machine (see the CPU line "
+    "above). The Python thread spends ~140 µs (one rjieba pass over the Chinese text, the search-mode "
+    "sub-words taken from its words by dictionary look-up, ~60 µs on average; parsing the corpus line; "
+    "building the tantivy document); tantivy's indexing threads spend the rest (~310–330 µs with the "
+    "documents prebuilt, about 800 tokens with positions per document at ~0.35 µs each): more than half "
+    "in the postings writer (term hash table, term frequencies and positions: memory-bound), about a "
+    "quarter in tokenizing, lower-casing and stemming, ~3% compressing stored documents. Two cores thus "
+    "give at most ~4,000–4,400 documents/s; 7,000/s would need ≤ 286 µs per document in all. Measured "
+    "and not adopted because they change what a search finds or how it ranks: claims without positions "
+    "(−46 µs in the writer threads; phrases would stop matching in claims), search-mode sub-words only "
+    "where they differ from the words (−61 µs; ranking changes), no sub-word field at all (−75 µs; loses "
+    "recall) — even the first two together leave ~360 µs. The 2 GB writer budget (4 segments of "
+    "~250,000 documents and no merges, where 256 MB flushed ~40 segments and merged every document once) "
+    "did not raise the rate measurably; larger term hash tables seem to cost about what the merges cost.",
     "- **Searching**: tantivy-py runs a query on one thread. A quoted English phrase that matches a "
     "quarter of the corpus costs ~25 ms of CPU at the median and up to ~60 ms (tantivy's phrase scorer "
     "decodes the positions of each term in title, abstract and claims for every candidate document), so "

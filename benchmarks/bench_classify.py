@@ -14,13 +14,13 @@ import random
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classify.model import Classifier  # noqa: E402
+from vrscope.labelling import label_file, start_pool  # noqa: E402
 from vrscope.records import Patent, Standard  # noqa: E402
 
 START, END = "<!-- classify:start -->", "<!-- classify:end -->"
@@ -71,28 +71,6 @@ def synthetic(n: int, seed: int = 0) -> list[Patent | Standard]:
     return docs
 
 
-_WORKER: Classifier | None = None
-
-
-def _init(model_dir: str) -> None:
-    """Load the model once per worker process."""
-    global _WORKER
-    _WORKER = Classifier.load(model_dir)
-
-
-def _label_lines(lines: list[str]) -> tuple[int, float]:
-    """Parse and label a chunk of JSON lines in a worker (what `vrscope label` does per batch).
-
-    Returns the documents labelled and the worker's CPU seconds spent on them.
-    """
-    from classify.corpus import record_from_row
-
-    assert _WORKER is not None
-    cpu = time.process_time()
-    done = len(_WORKER.predict([record_from_row(json.loads(line)) for line in lines]))
-    return done, time.process_time() - cpu
-
-
 def as_lines(docs: list[Patent | Standard]) -> list[str]:
     """The documents as `vrscope label` input lines (patent- and standard-shaped JSON)."""
     out = []
@@ -110,7 +88,8 @@ def measure(clf: Classifier, model_dir: Path, docs: list[Patent | Standard], job
             batch: int = 2000) -> tuple[float, float]:
     """(documents per wall-clock second, documents per CPU second of all processes involved).
 
-    One process labels records; several parse and label JSON lines. On a machine shared with other
+    One process labels records; several run `vrscope label --jobs N`'s code (label_file with a
+    worker pool: parse, label, JSON output written in input order). On a machine shared with other
     work the wall-clock figure drops with the load; the CPU figure does not, and ``jobs`` × it is
     what ``jobs`` idle cores would give if the work splits evenly.
     """
@@ -120,15 +99,14 @@ def measure(clf: Classifier, model_dir: Path, docs: list[Patent | Standard], job
         for i in range(0, len(docs), batch):
             clf.predict(docs[i:i + batch])
         return len(docs) / (time.perf_counter() - started), len(docs) / (time.process_time() - cpu)
-    lines = as_lines(docs)
-    with ProcessPoolExecutor(jobs, initializer=_init, initargs=(str(model_dir),)) as pool:
-        list(pool.map(_label_lines, [lines[:200]] * jobs))  # warm up every worker
+    lines = list(enumerate(as_lines(docs), start=1))
+    with start_pool(jobs, model_dir) as pool, open(os.devnull, "w", encoding="utf-8") as sink:
+        label_file(clf, lines[:200 * jobs], sink, pool=pool, batch_size=200)  # warm up the workers
         started, cpu = time.perf_counter(), time.process_time()
-        results = list(pool.map(_label_lines, [lines[i:i + batch] for i in range(0, len(lines), batch)]))
+        summary = label_file(clf, lines, sink, pool=pool, batch_size=batch)
         wall = time.perf_counter() - started
-        cpu = time.process_time() - cpu + sum(seconds for _, seconds in results)
-        done = sum(n for n, _ in results)
-        return done / wall, done / cpu
+        cpu = time.process_time() - cpu + summary.worker_cpu
+        return summary.labelled / wall, summary.labelled / cpu
 
 
 def write_section(path: Path, body: str) -> None:
@@ -178,8 +156,9 @@ def main() -> None:
               f"(2 × documents per CPU-second of the {max(rates)}-process row, parent process included). "
               "Load average (1 min) "
               f"before measuring {load_before:.1f}, after {os.getloadavg()[0]:.1f}: on a shared machine "
-              "the wall-clock figures are lower bounds. The two-process rows parse and label JSON lines "
-              "in a process pool (what a split `vrscope label` run does). Per document, one process: "
+              "the wall-clock figures are lower bounds. The two-process rows run `vrscope label --jobs 2`'s "
+              "code (label_file with a worker pool: JSON lines parsed and labelled in the workers, output "
+              "lines written in input order by the parent). Per document, one process: "
               "weak labels (taxonomy terms by Aho-Corasick over text and title, code maps, hint tokens) "
               "~45%, word features (segmentation and vocabulary look-up without scikit-learn's per-token "
               "loop) ~40%, JSON parsing and records ~10%, scores and labels the rest."]

@@ -25,6 +25,8 @@ Unlabelled = Annotated[
 InputFile = Annotated[Path, typer.Option("--input", "-i", help="JSON-lines records ('-' = standard input).")]
 OutputFile = Annotated[Path, typer.Option("--output", "-o", help="One result per line ('-' = stdout).")]
 Explain = Annotated[bool, typer.Option("--explain", help="Add the terms and codes behind each label.")]
+Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0,
+                                   help="Worker processes (0 = one per CPU); same output as 1.")]
 Folds = Annotated[int, typer.Option("--cv", help="Grouped CV folds instead of the saved model (0 = off).")]
 GroupBy = Annotated[str, typer.Option("--group-by", help="CV groups: series, publisher or committee.")]
 DocId = Annotated[str, typer.Argument(help="Document id (as stored, or any spelling that normalizes to it).")]
@@ -42,14 +44,15 @@ def _settings(data_dir: Path | None) -> Settings:
     return settings.model_copy(update={"data_dir": data_dir}) if data_dir is not None else settings
 
 
-def label(input_path: InputFile, output: OutputFile, explain: Explain = False,
+def label(input_path: InputFile, output: OutputFile, explain: Explain = False, jobs: Jobs = 1,
           data_dir: DataDir = None) -> None:
     """Label a JSON-lines file (standards_dev.jsonl- or patent-shaped); bad lines are reported and skipped.
 
     Exit code 0 when at least one line was labelled (errors are listed on stderr and in the
-    summary), 1 when nothing could be labelled.
+    summary), 1 when nothing could be labelled. --jobs N labels batches of lines in N worker
+    processes; the output is written in input order and is the same as with one process.
     """
-    from vrscope.labelling import label_file, read_lines
+    from vrscope.labelling import label_file, read_lines, start_pool
     from vrscope.pipeline import load_or_train
     from vrscope.store import Store
 
@@ -59,8 +62,12 @@ def label(input_path: InputFile, output: OutputFile, explain: Explain = False,
         corrections = store.corrections()
     out = sys.stdout if str(output) == "-" else output.open("w", encoding="utf-8")
     try:
-        summary = label_file(classifier, read_lines(input_path), out, corrections=corrections,
-                             explain=explain)
+        if jobs == 1:
+            summary = label_file(classifier, read_lines(input_path), out, corrections=corrections,
+                                 explain=explain)
+        else:
+            with start_pool(jobs, settings.model_dir, corrections, explain) as pool:
+                summary = label_file(classifier, read_lines(input_path), out, pool=pool)
     finally:
         if out is not sys.stdout:
             out.close()

@@ -8,7 +8,10 @@ with errors means (the CLI exits non-zero only when no line at all could be labe
 from __future__ import annotations
 
 import json
+import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -17,6 +20,8 @@ from vrscope.ids import InvalidIdentifier, normalize_patent_number, normalize_st
 from vrscope.records import Correction, Labels, Patent, Standard, effective_labels
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor, Future
+
     from classify.model import Classifier
     from classify.taxonomy import Taxonomy
     from vrscope.store import Store
@@ -44,6 +49,7 @@ class Summary:
     read: int = 0
     labelled: int = 0
     errors: list[LineError] = field(default_factory=list)
+    worker_cpu: float = 0.0  # CPU seconds spent in worker processes (0 when labelling in-process)
 
 
 @dataclass(frozen=True)
@@ -100,11 +106,11 @@ def label_rows(classifier: Classifier, rows: Sequence[Row], corrections: Mapping
     proba = classifier.predict_proba([r.record for r in rows])
     out = []
     decided = classifier.labels_from_scores(proba)
-    for row, labels, scores in zip(rows, decided, np.round(proba, 4), strict=True):
+    kept = [(i, lab) for i, lab in enumerate(classifier.labels) if not lab.startswith("sub:")]
+    for row, labels, scores in zip(rows, decided, np.round(proba, 4).tolist(), strict=True):
         correction = corrections.get(row.id) or corrections.get(row.record.id)
         final = effective_labels(labels, correction) or labels
-        by_label = {lab: float(s) for lab, s in zip(classifier.labels, scores, strict=True)
-                    if not lab.startswith("sub:")}
+        by_label = {lab: scores[i] for i, lab in kept}
         item = output_row(row.id, final, by_label, correction is not None)
         if explain:
             item["explanations"] = {k: [f for f, _ in v] for k, v in classifier.explain(row.record).items()}
@@ -112,31 +118,116 @@ def label_rows(classifier: Classifier, rows: Sequence[Row], corrections: Mapping
     return out
 
 
-def label_file(classifier: Classifier, lines: Iterable[tuple[int, str]], out: IO[str], *,
-               corrections: Mapping[str, Correction] | None = None, explain: bool = False) -> Summary:
-    """Label every usable line into ``out`` (one JSON object per line, input order kept)."""
-    summary = Summary()
-    batch: list[Row] = []
+def label_lines(classifier: Classifier, lines: Sequence[tuple[int, str]],
+                corrections: Mapping[str, Correction], explain: bool = False) -> Batch:
+    """Parse and label one batch of (line number, text) pairs: its output text and its bad lines."""
+    errors: list[LineError] = []
+    rows = list(parse_lines(lines, errors))
+    items = label_rows(classifier, rows, corrections, explain) if rows else []
+    text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+    return Batch(len(lines), len(rows), text, errors)
 
-    def flush() -> None:
-        """Write the pending batch."""
-        for item in label_rows(classifier, batch, corrections or {}, explain):
-            out.write(json.dumps(item, ensure_ascii=False) + "\n")
-        summary.labelled += len(batch)
-        batch.clear()
 
-    def counted(source: Iterable[tuple[int, str]]) -> Iterator[tuple[int, str]]:
-        """Count lines as they are read."""
-        for pair in source:
-            summary.read += 1
-            yield pair
+@dataclass(frozen=True)
+class Batch:
+    """A labelled batch as sent back by a worker: lines read, lines labelled, output text, bad lines."""
 
-    for row in parse_lines(counted(lines), summary.errors):
-        batch.append(row)
-        if len(batch) >= BATCH:
-            flush()
+    read: int
+    labelled: int
+    text: str
+    errors: list[LineError]
+    cpu: float = 0.0
+
+
+_WORKER: tuple[Classifier, Mapping[str, Correction], bool] | None = None
+
+
+def _init_worker(model_dir: str, corrections: Mapping[str, Correction], explain: bool) -> None:
+    """Load the saved model once per worker process."""
+    global _WORKER
+    from classify.model import Classifier
+
+    _WORKER = (Classifier.load(model_dir), corrections, explain)
+
+
+def _label_in_worker(lines: list[tuple[int, str]]) -> Batch:
+    """One batch in a worker process, with the worker's CPU seconds spent on it."""
+    import time
+
+    if _WORKER is None:
+        raise RuntimeError("labelling worker used without start_pool's initializer")
+    started = time.process_time()
+    classifier, corrections, explain = _WORKER
+    batch = label_lines(classifier, lines, corrections, explain)
+    return Batch(batch.read, batch.labelled, batch.text, batch.errors, time.process_time() - started)
+
+
+@dataclass(frozen=True)
+class LabelPool:
+    """Worker processes holding the model, the corrections and the --explain choice."""
+
+    executor: Executor
+    jobs: int
+
+
+@contextmanager
+def start_pool(jobs: int, model_dir: str | Path, corrections: Mapping[str, Correction] | None = None,
+               explain: bool = False) -> Iterator[LabelPool]:
+    """``jobs`` worker processes (0 = one per CPU), each loading the saved model in ``model_dir`` once."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    if jobs < 0:
+        raise ValueError(f"--jobs must be 0 (one per CPU) or more, got {jobs}")
+    jobs = jobs or os.cpu_count() or 1
+    with ProcessPoolExecutor(jobs, initializer=_init_worker,
+                             initargs=(str(model_dir), dict(corrections or {}), explain)) as executor:
+        yield LabelPool(executor, jobs)
+
+
+def _batches(lines: Iterable[tuple[int, str]], size: int) -> Iterator[list[tuple[int, str]]]:
+    """Consecutive lists of at most ``size`` lines."""
+    batch: list[tuple[int, str]] = []
+    for pair in lines:
+        batch.append(pair)
+        if len(batch) >= size:
+            yield batch
+            batch = []
     if batch:
-        flush()
+        yield batch
+
+
+def _pooled(pool: Executor, batches: Iterator[list[tuple[int, str]]], in_flight: int) -> Iterator[Batch]:
+    """Results of the batches in input order, with at most ``in_flight`` batches submitted at once."""
+    pending: deque[Future[Batch]] = deque()
+    for batch in batches:
+        pending.append(pool.submit(_label_in_worker, batch))
+        if len(pending) >= in_flight:
+            yield pending.popleft().result()
+    while pending:
+        yield pending.popleft().result()
+
+
+def label_file(classifier: Classifier, lines: Iterable[tuple[int, str]], out: IO[str], *,
+               corrections: Mapping[str, Correction] | None = None, explain: bool = False,
+               pool: LabelPool | None = None, batch_size: int | None = None) -> Summary:
+    """Label every usable line into ``out`` (one JSON object per line, input order kept).
+
+    With a ``pool`` from start_pool, batches of lines are parsed and labelled in its workers (with
+    the pool's model, corrections and explain choice) and written in input order as they finish,
+    a few batches in flight at a time; the output is the same as without a pool.
+    """
+    summary = Summary()
+    batches = _batches(lines, batch_size or BATCH)
+    if pool is None:
+        done: Iterator[Batch] = (label_lines(classifier, b, corrections or {}, explain) for b in batches)
+    else:
+        done = _pooled(pool.executor, batches, 2 * pool.jobs)
+    for batch in done:
+        out.write(batch.text)
+        summary.read += batch.read
+        summary.labelled += batch.labelled
+        summary.errors.extend(batch.errors)
+        summary.worker_cpu += batch.cpu
     return summary
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -159,3 +160,58 @@ def test_train_with_dev_and_unlabelled_files(settings: Settings, tmp_path: Path)
     dev_info = meta["training_data"]["dev"]
     assert dev_info["name"] == "dev.jsonl" and len(dev_info["sha256"]) == 64
     assert (settings.model_dir / "README.md").is_file()
+
+
+def test_label_jobs_2_matches_jobs_1_with_a_bad_line_and_a_correction(
+        stored: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("vrscope.labelling.BATCH", 5)  # several batches in flight, errors mid-batch
+    data_dir = ["--data-dir", str(stored.data_dir)]
+    assert runner.invoke(app, ["label-fix", "CN115000013A", "--relevant", "--tech", "content_production",
+                               *data_dir]).exit_code == 0
+    corrected = json.dumps({"id": "CN115000013A", "title": "一种减震鞋底"}, ensure_ascii=False)
+    lines = [json.dumps(r, ensure_ascii=False) for r in ROWS] * 3 + ["{not json", corrected]
+    lines += [json.dumps(r, ensure_ascii=False) for r in ROWS] * 2 + ['{"id": "x"}']
+    source = write_jsonl(tmp_path / "in.jsonl", lines)
+    results = {}
+    for jobs in ("1", "2"):
+        out = tmp_path / f"out{jobs}.jsonl"
+        result = runner.invoke(app, ["label", "-i", str(source), "-o", str(out), "--jobs", jobs, "--explain",
+                                     *data_dir])
+        assert result.exit_code == 0, result.output
+        results[jobs] = (out.read_bytes(), result.output)
+    assert results["1"] == results["2"]
+    text, report = results["2"]
+    rows = [json.loads(line) for line in text.decode("utf-8").splitlines()]
+    ids = [r["id"] for r in ROWS]
+    assert [r["id"] for r in rows] == ids * 3 + ["CN115000013A"] + ids * 2
+    assert rows[9]["corrected"] and rows[9]["techs"] == ["content_production"] and "explanations" in rows[0]
+    assert "line 10: invalid JSON" in report and "line 18: no title or abstract" in report
+    assert "labelled 16 of 18 lines" in report and "2 error(s) (lines 10, 18)" in report
+
+
+def test_label_file_pool_keeps_input_order_across_small_batches(stored: Settings) -> None:
+    from classify.model import Classifier
+    from vrscope.labelling import label_file, start_pool
+
+    runner.invoke(app, ["train", "--data-dir", str(stored.data_dir)])
+    classifier = Classifier.load(stored.model_dir)
+    lines = [(n, json.dumps(ROWS[n % 3])) for n in range(1, 40)] + [(40, "[]")]
+    single, pooled = io.StringIO(), io.StringIO()
+    expected = label_file(classifier, lines, single, batch_size=4)
+    with start_pool(2, stored.model_dir) as pool:
+        summary = label_file(classifier, lines, pooled, pool=pool, batch_size=4)
+    assert pooled.getvalue() == single.getvalue()
+    counts = (summary.read, summary.labelled, summary.errors)
+    assert counts == (expected.read, expected.labelled, expected.errors)
+    assert summary.read == 40 and summary.labelled == 39 and [e.line for e in summary.errors] == [40]
+
+
+def test_label_rejects_negative_jobs(settings: Settings, tmp_path: Path) -> None:
+    from vrscope.labelling import start_pool
+
+    source = write_jsonl(tmp_path / "in.jsonl", [json.dumps(ROWS[0])])
+    result = runner.invoke(app, ["label", "-i", str(source), "-o", str(tmp_path / "o.jsonl"), "--jobs", "-1",
+                                 "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 2 and "--jobs" in result.output
+    with pytest.raises(ValueError, match="--jobs must be 0"), start_pool(-1, settings.model_dir):
+        pass

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from classify.codemap import code_prefixes, normalize_code, weak_labels_from_codes
 from classify.taxonomy import TAXONOMY, Taxonomy
+from classify.token_ids import cjk_bigram_ids, simple, token_ids
 from classify.weak import RELEVANCE_THRESHOLD, WeakLabels, has_cjk, normalize_text, weak_labels_from_text
 from vrscope.records import Patent, Standard
 
@@ -33,7 +33,6 @@ _STOP = frozenset(
 # scikit-learn token_pattern) yields '近眼', '眼显', '显示' for '近眼显示' with no Python loop per token.
 CJK_BIGRAM = r"(?=([\u3400-\u9fff\uf900-\ufaff]{2}))"
 _CJK_BIGRAMS = re.compile(CJK_BIGRAM)
-_MISSING = itertools.repeat(-1)  # dict.get's default for every token
 _TAXONOMY_KINDS = {"anchor": "a", "term": "t", "negative": "neg"}
 
 
@@ -316,102 +315,6 @@ def build_features(hint_weight: float = 1.0, code_weight: float = 1.0, word_weig
                             **({"cjk": cjk_weight} if cjk else {})})
 
 
-def _simple(vectorizer: Any, token_pattern: str) -> bool:
-    """True when the vectorizer's tokens are exactly ``re.findall(token_pattern, text)``."""
-    v = vectorizer
-    return (v.analyzer == "word" and v.token_pattern == token_pattern and not v.lowercase
-            and v.preprocessor is None and v.tokenizer is None and not v.stop_words
-            and v.strip_accents is None and tuple(v.ngram_range) == (1, 1))
-
-
-def _fast_analyzer(vectorizer: Any) -> Callable[[str], list[str]]:
-    """The vectorizer's analyzer; ``str.split`` for the code and hint vectorizers (same tokens)."""
-    return str.split if _simple(vectorizer, r"\S+") else vectorizer.build_analyzer()
-
-
-def _token_ids(vectorizer: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(column ids, CSR row pointer) of the tokens of the texts found in the vectorizer's vocabulary,
-    one ``dict.get`` pass."""
-    get = vectorizer.vocabulary_.get
-    analyzer = _fast_analyzer(vectorizer)
-    ids: list[int] = []  # column id per token, -1 for tokens outside the vocabulary
-    lengths: list[int] = []
-    for text in texts:
-        before = len(ids)
-        ids += map(get, analyzer(text), _MISSING)
-        lengths.append(len(ids) - before)
-    cols = np.fromiter(ids, dtype=np.int64, count=len(ids))
-    rows = np.repeat(np.arange(len(texts)), np.array(lengths, dtype=np.int64))
-    known = cols >= 0
-    return cols[known], np.searchsorted(rows[known], np.arange(len(texts) + 1))
-
-
-_BIGRAM_TABLES: dict[int, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}  # id(vocabulary) → table
-_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of code × this
-
-
-def _pair_codes(first: np.ndarray, second: np.ndarray) -> np.ndarray:
-    """One uint64 per character pair: first code point in the high half, second in the low (never 0)."""
-    return (first.astype(np.uint64) << np.uint64(32)) | second.astype(np.uint64)
-
-
-def _slots(codes: np.ndarray, size: int) -> np.ndarray:
-    """Each code's home slot in a table of ``size`` (a power of two) slots."""
-    return ((codes * _MULTIPLIER) >> np.uint64(64 - size.bit_length() + 1)).astype(np.int64)
-
-
-def _bigram_table(vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The vocabulary's bigrams in an open-addressing hash table (linear probing, at most 1/4 full):
-    pair codes (0 = empty slot) and column ids. Built once per vocabulary, then cached."""
-    hit = _BIGRAM_TABLES.get(id(vocabulary))
-    if hit is None or hit[0] is not vocabulary:
-        size = 1 << max(4, (4 * len(vocabulary)).bit_length())
-        keys = np.zeros(size, dtype=np.uint64)
-        columns = np.full(size, -1, dtype=np.int64)
-        terms = list(vocabulary)
-        points = np.array([[ord(t[0]), ord(t[1])] for t in terms], dtype=np.uint32).reshape(-1, 2)
-        codes = _pair_codes(points[:, 0], points[:, 1])
-        for term, code, slot in zip(terms, codes.tolist(), _slots(codes, size).tolist(), strict=True):
-            while keys[slot]:
-                slot = (slot + 1) & (size - 1)
-            keys[slot], columns[slot] = code, vocabulary[term]
-        if len(_BIGRAM_TABLES) >= 8:
-            _BIGRAM_TABLES.clear()
-        hit = _BIGRAM_TABLES[id(vocabulary)] = (vocabulary, keys, columns)
-    return hit[1], hit[2]
-
-
-def _lookup(codes: np.ndarray, keys: np.ndarray, columns: np.ndarray) -> np.ndarray:
-    """The column id of each pair code (-1 when absent): every code probes its next slot at once."""
-    out = np.full(len(codes), -1, dtype=np.int64)
-    slots = _slots(codes, len(keys))
-    pending = np.arange(len(codes))
-    while len(pending):
-        found = keys[slots] == codes[pending]
-        out[pending[found]] = columns[slots[found]]
-        going = ~found & (keys[slots] != 0)  # an empty slot ends the search: absent
-        pending, slots = pending[going], (slots[going] + 1) & (len(keys) - 1)
-    return out
-
-
-def _cjk_bigram_ids(vocabulary: dict[str, int], texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """(column ids, CSR row pointer) of the texts' CJK bigrams in the vocabulary, as ``cjk_bigrams``
-    finds them, with numpy over the batch's code points: no Python loop per token, ASCII texts skipped."""
-    rows = [i for i, text in enumerate(texts) if not text.isascii()]
-    if not rows or not vocabulary:
-        return np.zeros(0, dtype=np.int64), np.zeros(len(texts) + 1, dtype=np.int64)
-    chosen = [texts[i] for i in rows]
-    points = np.frombuffer("\n".join(chosen).encode("utf-32-le"), dtype="<u4")  # "\n" ends each run
-    cjk = ((points - 0x3400) <= 0x9FFF - 0x3400) | ((points - 0xF900) <= 0xFAFF - 0xF900)  # wraps below
-    at = np.flatnonzero(cjk[:-1] & cjk[1:])  # where a bigram starts
-    cols = _lookup(_pair_codes(points[at], points[at + 1]), *_bigram_table(vocabulary))
-    found = cols >= 0
-    starts = np.cumsum(np.fromiter(map(len, chosen), dtype=np.int64, count=len(chosen)) + 1)  # next text
-    counts = np.zeros(len(texts) + 1, dtype=np.int64)
-    counts[np.array(rows) + 1] = np.diff(np.searchsorted(at[found], starts), prepend=0)
-    return cols[found], np.cumsum(counts)
-
-
 def transform(features: ColumnTransformer, docs: Sequence[Doc]) -> csr_matrix:
     """``features.transform(as_matrix(docs))`` without scikit-learn's per-token loop: same matrix, faster.
 
@@ -429,10 +332,10 @@ def transform(features: ColumnTransformer, docs: Sequence[Doc]) -> csr_matrix:
     for name, transformer, column in features.transformers_:
         if name == "remainder" or transformer == "drop":
             continue
-        if _simple(transformer, CJK_BIGRAM):
-            cols, indptr = _cjk_bigram_ids(transformer.vocabulary_, columns[column])
+        if simple(transformer, CJK_BIGRAM):
+            cols, indptr = cjk_bigram_ids(transformer.vocabulary_, columns[column])
         else:
-            cols, indptr = _token_ids(transformer, columns[column])
+            cols, indptr = token_ids(transformer, columns[column])
         x = csr_matrix((np.ones(len(cols), dtype=transformer.dtype), cols, indptr),
                        shape=(len(docs), len(transformer.vocabulary_)))
         x.sum_duplicates()

@@ -47,36 +47,6 @@ def parse_date(name: str, value: str | None) -> dt.date | None:
                             f"{name} must be a date written YYYY-MM-DD, not {value!r}") from None
 
 
-class SummaryParams(BaseModel):
-    """Query parameters of GET /api/v1/standards/summary."""
-
-    body: Repeated = Field(default_factory=list, description="issuing body, e.g. ISO/IEC, SAC, IEEE")
-    jurisdiction: Repeated = Field(default_factory=list,
-                                   description="the other views' name for the body; values add to body")
-    status: Repeated = Field(default_factory=list, description="normalized status, e.g. draft_for_comment")
-    tech: Repeated = Field(default_factory=list, description="technology, e.g. near_eye_display")
-    subtopic: Repeated = Field(default_factory=list, description="sub-topic")
-    form: Repeated = Field(default_factory=list, description="product form: vr, ar or mr")
-    year_from: YearFromParam = None
-    year_to: YearToParam = None
-    relevant_only: bool = Field(default=False, description="only standards labelled VR-relevant")
-    size: int = Field(default=20, ge=1, le=200, description="values per count")
-    ics_depth: int = Field(default=2, ge=1, le=3, description="ICS levels to group by: 1 = 35, 2 = 35.240")
-    format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
-
-    @model_validator(mode="after")
-    def _years_in_order(self) -> SummaryParams:
-        years_in_order(self.year_from, self.year_to)
-        return self
-
-    def filters(self) -> TrackerFilters:
-        """The tracker's filters."""
-        bodies = list(dict.fromkeys([*self.body, *self.jurisdiction]))
-        return TrackerFilters(body=bodies, status=self.status, techs=self.tech, subtopics=self.subtopic,
-                              forms=self.form, year_from=self.year_from, year_to=self.year_to,
-                              relevant_only=self.relevant_only)
-
-
 def _known(values: list[str], known: list[str], what: str) -> list[str]:
     """The values if each is a taxonomy id (any case); else an error naming the first unknown one."""
     if unknown := [v for v in values if v.lower() not in known]:
@@ -127,6 +97,14 @@ class ListFilterParams(BaseModel):
     def cursor_binding(self) -> dict[str, Any]:
         """The filters as a cursor binds them (a cursor of other filters is refused)."""
         return self.filters().model_dump(mode="json")
+
+
+class SummaryParams(ListFilterParams):
+    """Query parameters of GET /api/v1/standards/summary: the list filters, and how to count."""
+
+    size: int = Field(default=20, ge=1, le=200, description="values per count")
+    ics_depth: int = Field(default=2, ge=1, le=3, description="ICS levels to group by: 1 = 35, 2 = 35.240")
+    format: ExportFormat = Field(default="json", description="json, or a download: csv, jsonl, xlsx")
 
 
 class DraftsParams(ListFilterParams):

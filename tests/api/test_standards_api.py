@@ -212,7 +212,7 @@ def test_a_changes_cursor_is_bound_to_its_filters(client: TestClient, labelled: 
     assert other.status_code == 400 and "other filters" in other.json()["detail"]
 
 
-@pytest.mark.parametrize("path", ["drafts-open", "changes", "local-drafters"])
+@pytest.mark.parametrize("path", ["summary", "drafts-open", "changes", "local-drafters"])
 @pytest.mark.parametrize(("params", "needle"), [
     ({"tech": "flying_cars"}, "unknown technology 'flying_cars'"),
     ({"form": "xr"}, "unknown form 'xr'"),

@@ -69,6 +69,24 @@ def _by_lang(value: Text) -> dict[str, str]:
     return {k: v for k, v in value.items() if v and v.strip()}
 
 
+def _en_zh(en: str | None, zh: str | None) -> dict[str, str]:
+    """_by_lang({"en": en, "zh": zh}) without building the intermediate dict."""
+    out = {}
+    if en and en.strip():
+        out["en"] = en
+    if zh and zh.strip():
+        out["zh"] = zh
+    return out
+
+
+def _ident(value: str | int) -> str:
+    """The row's id as text (ValueError when blank)."""
+    ident = str(value).strip()
+    if not ident:
+        raise ValueError("empty id")
+    return ident
+
+
 def _codes(value: Codes) -> list[str]:
     """A code list given as a list or a ';'/','-separated string."""
     if value is None:
@@ -84,17 +102,15 @@ def record_from_row(row: dict[str, Any]) -> Patent | Standard:
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
         raise ValueError(problems) from None
-    if not data.has_text():
-        raise ValueError("no title or abstract")
-    ident = str(data.id).strip()
-    if not ident:
-        raise ValueError("empty id")
-    source = data.source or "input"
     if data.is_patent():
-        titles = _by_lang(data.titles) | _by_lang(data.title) | _by_lang(
-            {"en": data.title_en or "", "zh": data.title_zh or ""})
-        abstracts = _by_lang(data.abstracts) | _by_lang(data.abstract) | _by_lang(
-            {"en": data.abstract_en or "", "zh": data.abstract_zh or ""})
+        # Every text field goes into titles or abstracts, so both empty means has_text() is False.
+        titles = _by_lang(data.titles) | _by_lang(data.title) | _en_zh(data.title_en, data.title_zh)
+        abstracts = _by_lang(data.abstracts) | _by_lang(data.abstract) | _en_zh(data.abstract_en,
+                                                                                data.abstract_zh)
+        if not titles and not abstracts:
+            raise ValueError("no title or abstract")
+        ident = _ident(data.id)
+        source = data.source or "input"
         fields: dict[str, Any] = {
             "id": ident, "source": source, "url": data.url, "titles": titles, "abstracts": abstracts,
             "claims": _by_lang(data.claims), "cpc": _codes(data.cpc), "ipc": _codes(data.ipc),
@@ -105,6 +121,10 @@ def record_from_row(row: dict[str, Any]) -> Patent | Standard:
             if any(e["loc"] != ("id",) for e in exc.errors()):
                 raise
             return Patent.model_construct(**fields)
+    if not data.has_text():
+        raise ValueError("no title or abstract")
+    ident = _ident(data.id)
+    source = data.source or "input"
     abstract = "\n".join(p for p in (data.abstract_en, *_by_lang(data.abstract).values(),
                                      data.abstract_zh) if p)
     keywords = _codes(data.keywords)

@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from vrscope.store import Store
 
 BATCH = 2000
+# json.dumps(item, ensure_ascii=False) without building an encoder per line (outputs hold no cycles)
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 FORM_NAMES = {"vr": "VR", "ar": "AR", "mr": "MR"}
 
 
@@ -85,15 +87,19 @@ def parse_lines(lines: Iterable[tuple[int, str]], errors: list[LineError]) -> It
 
 def output_row(row_id: str, labels: Labels, scores: Mapping[str, float], corrected: bool) -> dict[str, Any]:
     """One output line: the decisions, the scores of every technology and form, kept sub-topic scores."""
+    return _output_row(row_id, labels, {k[5:]: v for k, v in scores.items() if k.startswith("tech:")},
+                       {FORM_NAMES.get(k[5:], k[5:]): v for k, v in scores.items() if k.startswith("form:")},
+                       corrected)
+
+
+def _output_row(row_id: str, labels: Labels, tech_scores: dict[str, float], form_scores: dict[str, float],
+                corrected: bool) -> dict[str, Any]:
+    """output_row with the technology and form scores already keyed by their output names."""
     return {
         "id": row_id, "relevant": labels.relevant, "relevance_score": labels.relevance_score,
         "techs": sorted(labels.techs), "forms": [FORM_NAMES.get(f, f.upper()) for f in sorted(labels.forms)],
         "subtopics": sorted(labels.subtopics),
-        "scores": {
-            "techs": {k[5:]: v for k, v in scores.items() if k.startswith("tech:")},
-            "forms": {FORM_NAMES.get(k[5:], k[5:]): v for k, v in scores.items() if k.startswith("form:")},
-            "subtopics": dict(labels.subtopics),
-        },
+        "scores": {"techs": tech_scores, "forms": form_scores, "subtopics": dict(labels.subtopics)},
         "model_version": labels.model_version, "corrected": corrected,
     }
 
@@ -106,12 +112,15 @@ def label_rows(classifier: Classifier, rows: Sequence[Row], corrections: Mapping
     proba = classifier.predict_proba([r.record for r in rows])
     out = []
     decided = classifier.labels_from_scores(proba)
-    kept = [(i, lab) for i, lab in enumerate(classifier.labels) if not lab.startswith("sub:")]
+    # output_row's score keys, worked out once per batch rather than once per row
+    techs = [(lab[5:], i) for i, lab in enumerate(classifier.labels) if lab.startswith("tech:")]
+    forms = [(FORM_NAMES.get(lab[5:], lab[5:]), i) for i, lab in enumerate(classifier.labels)
+             if lab.startswith("form:")]
     for row, labels, scores in zip(rows, decided, np.round(proba, 4).tolist(), strict=True):
-        correction = corrections.get(row.id) or corrections.get(row.record.id)
+        correction = corrections.get(row.id) or corrections.get(row.record.id) if corrections else None
         final = effective_labels(labels, correction) or labels
-        by_label = {lab: scores[i] for i, lab in kept}
-        item = output_row(row.id, final, by_label, correction is not None)
+        item = _output_row(row.id, final, {k: scores[i] for k, i in techs}, {k: scores[i] for k, i in forms},
+                           correction is not None)
         if explain:
             item["explanations"] = {k: [f for f, _ in v] for k, v in classifier.explain(row.record).items()}
         out.append(item)
@@ -124,7 +133,7 @@ def label_lines(classifier: Classifier, lines: Sequence[tuple[int, str]],
     errors: list[LineError] = []
     rows = list(parse_lines(lines, errors))
     items = label_rows(classifier, rows, corrections, explain) if rows else []
-    text = "".join(json.dumps(item, ensure_ascii=False) + "\n" for item in items)
+    text = "".join(_ENCODER.encode(item) + "\n" for item in items)
     return Batch(len(lines), len(rows), text, errors)
 
 

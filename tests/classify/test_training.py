@@ -128,6 +128,27 @@ def test_record_from_row_accepts_both_shapes() -> None:
         record_from_row({"id": "x", "title_en": 42})
 
 
+@pytest.mark.parametrize(("row", "message"), [
+    ({"id": " ", "title": "  ", "abstract": {"en": " "}, "cpc": []}, "no title or abstract"),
+    ({"id": " ", "title": {"zh": "", "en": " "}, "title_en": "\t"}, "no title or abstract"),
+    ({"id": " ", "doc_type": "standard", "title_en": " "}, "no title or abstract"),
+    ({"id": " ", "title": "VR headset", "cpc": []}, "empty id"),
+    ({"id": "", "title_zh": "虚拟现实", "source": "sac"}, "empty id"),
+])
+def test_record_from_row_reports_missing_text_before_a_blank_id(row: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=f"^{message}$"):
+        record_from_row(row)
+
+
+def test_record_from_row_merges_patent_texts_by_language() -> None:
+    pat = record_from_row({"id": "cn 115000099 a", "doc_type": "patent",
+                           "title": {"en": "AR glasses", "zh": " "},
+                           "title_zh": "增强现实眼镜", "abstract_en": "  ",
+                           "abstracts": {"en": "Waveguide."}})
+    assert isinstance(pat, Patent) and pat.id == "CN115000099A" and pat.jurisdiction == "CN"
+    assert pat.titles == {"en": "AR glasses", "zh": "增强现实眼镜"} and pat.abstracts == {"en": "Waveguide."}
+
+
 def test_unlabelled_sampling_dedups_versions_and_excludes_series(tmp_path: Path) -> None:
     rows = [{"id": f"3GPP TR 26.918:REL-1{v}/1{v}.0.0", "title_en": "Virtual Reality (VR) media services"}
             for v in range(5)] + [{"id": "ISO 9999-1", "title_en": "Virtual reality glossary"},

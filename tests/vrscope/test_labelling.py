@@ -57,6 +57,21 @@ def test_parse_lines_reports_each_bad_line() -> None:
     assert "title_en" in errors[3].message
 
 
+def test_label_rows_scores_match_output_row() -> None:
+    from classify.model import Classifier
+    from vrscope.labelling import label_rows, output_row
+
+    model = Classifier.train(CORPUS)
+    rows = list(parse_lines([(i, json.dumps(r)) for i, r in enumerate(ROWS, start=1)], []))
+    items = label_rows(model, rows, {})
+    scores = model.predict_proba([r.record for r in rows]).round(4).tolist()
+    for row, item, decided, row_scores in zip(rows, items, model.predict([r.record for r in rows]), scores,
+                                              strict=True):
+        by_label = dict(zip(model.labels, row_scores, strict=True))
+        assert item == output_row(row.id, decided, by_label, False)
+        assert set(item["scores"]["forms"]) <= {"VR", "AR", "MR"} and item["scores"]["techs"]
+
+
 def test_label_command_skips_a_bad_line_and_labels_the_rest(settings: Settings, tmp_path: Path) -> None:
     source = write_jsonl(tmp_path / "in.jsonl", [json.dumps(ROWS[0]), '{"id": "broken", "title_en": ',
                                                  json.dumps(ROWS[1]), "", json.dumps(ROWS[2])])

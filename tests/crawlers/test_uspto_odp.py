@@ -30,14 +30,9 @@ from crawlers.spiders.uspto_odp import UsptoOdpSpider
 from vrscope.records import Patent
 from vrscope.settings import Settings, get_settings
 
-ROOT = Path(__file__).resolve().parents[2]
 HERE = FIXTURES / "uspto_odp"
 QUERY = str(Settings.model_fields["uspto_odp_query"].default)
 PUB, GRANT = "applicationMetaData.earliestPublicationDate", "applicationMetaData.grantDate"
-EXPECTED = {"US11990001B2", "US2024040002A1", "US2024120003A1", "USD1020005S"}
-SEARCH = "/uspto_odp/api/v1/patent/applications/search"
-LOGGED_RUN = ("import logging; logging.basicConfig(level=logging.DEBUG); "
-              "from crawlers.run import main; main(['uspto_odp'])")
 
 
 # --- parser --------------------------------------------------------------------------------------

@@ -13,20 +13,17 @@ from typing import Any
 
 import pytest
 
-from crawlers.mirror import FIXTURES, Mirror
+from crawlers.mirror import Mirror
 from crawlers.parsers.uspto_odp_state import (
     OdpProgress,
     load_progress,
     state_key,
 )
+from tests.crawlers.test_uspto_odp import GRANT, HERE, PUB, QUERY
 from vrscope.records import Patent
-from vrscope.settings import Settings
 from vrscope.store import Store
 
 ROOT = Path(__file__).resolve().parents[2]
-HERE = FIXTURES / "uspto_odp"
-QUERY = str(Settings.model_fields["uspto_odp_query"].default)
-PUB, GRANT = "applicationMetaData.earliestPublicationDate", "applicationMetaData.grantDate"
 EXPECTED = {"US11990001B2", "US2024040002A1", "US2024120003A1", "USD1020005S"}
 SEARCH = "/uspto_odp/api/v1/patent/applications/search"
 LOGGED_RUN = ("import logging; logging.basicConfig(level=logging.DEBUG); "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 import time
 from collections.abc import Callable
@@ -14,16 +13,9 @@ from search import store_cache
 from search.analytics import Filters
 from search.standard_rows import standard_rows, standard_rows_by_id
 from search.store_docs import stored_docs, stored_rows
-from vrscope.records import Correction, Labels, Party, Patent, Standard
+from tests.search.test_store_docs import LABELS, PATENT, STANDARD
+from vrscope.records import Correction, Standard
 from vrscope.store import Store
-
-PATENT = Patent(id="CN1A", source="t", jurisdiction="CN", titles={"en": "Waveguide"},
-                applicants=[Party(name="Goertek Inc.", name_normalized="GOERTEK")],
-                priority_date=dt.date(2022, 1, 1))
-STANDARD = Standard(id="GB/T 1-2020", source="t", body="SAC", title_zh="光波导",
-                    drafting_orgs=["歌尔股份有限公司"], published_date=dt.date(2020, 1, 1))
-LABELS = Labels(relevant=True, techs={"near_eye_display": 0.9}, subtopics={"waveguide": 0.8},
-                model_version="m")
 
 
 @pytest.fixture

@@ -304,7 +304,13 @@ def changes(
     The filters pick the standards' identifiers from the cached briefs and labels; the changes to them are
     then selected in SQL, so a page still reads only its own changes.
     """
-    found = change_log.changes_since(store.conn, since, kinds, last, matching_ids(store, filters))
+    return _change_rows(store, since, kinds, last, matching_ids(store, filters))
+
+
+def _change_rows(store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None, last: int | None,
+                 ids: set[str] | None) -> list[ChangeRow]:
+    """The changes to the standards ``ids`` (any when None) as ChangeRows (see changes)."""
+    found = change_log.changes_since(store.conn, since, kinds, last, ids)
     if last is not None:
         # a page: look its few standards up by id rather than building every standard's brief
         by_id = {i: brief_of(r) for i, r in standard_rows_by_id(store, (c.doc_id for c in found)).items()}
@@ -324,6 +330,14 @@ def count_changes(store: Store, since: dt.date | dt.datetime, kinds: Iterable[st
                   filters: TrackerFilters | None = None) -> int:
     """How many changes ``changes`` finds (without a ``last``), counted in SQL."""
     return change_log.count_since(store.conn, since, kinds, matching_ids(store, filters))
+
+
+def newest_changes(store: Store, since: dt.date | dt.datetime, kinds: Iterable[str] | None, last: int,
+                   filters: TrackerFilters | None = None) -> tuple[list[ChangeRow], int]:
+    """``changes(..., last=last)`` and ``count_changes``, with the filters' standards picked once."""
+    ids = matching_ids(store, filters)
+    return (_change_rows(store, since, kinds, last, ids),
+            change_log.count_since(store.conn, since, kinds, ids))
 
 
 def local_drafters(store: Store, filters: TrackerFilters | None = None) -> DraftersResult:

@@ -20,9 +20,9 @@ from search.tracker import (
     StandardsSummary,
     TrackerFilters,
     changes,
-    count_changes,
     drafts_open,
     local_drafters,
+    newest_changes,
     summary,
 )
 from vrscope.changes import ChangeKind
@@ -203,8 +203,7 @@ def read_changes(params: Annotated[ChangesParams, Query()], store: StoreDep) -> 
     filters = params.filters()
     if params.format == "json" and params.cursor is None:
         # Only the newest `limit` are returned: read just those (a bulk import can leave 250k changes).
-        newest = changes(store, since, kinds or None, last=params.limit, filters=filters)
-        total = count_changes(store, since, kinds or None, filters)
+        newest, total = newest_changes(store, since, kinds or None, params.limit, filters)
         return ChangesPublic(since=since, kinds=kinds, count=total, data=newest)
     found = changes(store, since, kinds or None, filters=filters)
     if params.format != "json":

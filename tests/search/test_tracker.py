@@ -17,6 +17,7 @@ from search.tracker import (
     drafts_open,
     ics_prefix,
     local_drafters,
+    newest_changes,
     phase_of,
     summary,
 )
@@ -228,3 +229,14 @@ def test_changes_take_the_view_filters_and_read_only_their_page(labelled: Store)
     assert [(c.doc_id, c.kind) for c in page] == [("ISO/IEC DIS 23090-31", ChangeKind.STAGE_CHANGE)]
     [query] = [s for s in statements if "FROM changes" in s]
     assert "LIMIT 1" in query and "json_each" in query
+
+
+def test_newest_changes_is_the_page_and_the_count(labelled: Store) -> None:
+    since = dt.date(2000, 1, 1)
+    totals = []
+    for filters in (None, TrackerFilters(techs=["near_eye_display"]), TrackerFilters(forms=["mr"])):
+        page, total = newest_changes(labelled, since, None, 1, filters)
+        assert page == changes(labelled, since, None, last=1, filters=filters)
+        assert total == count_changes(labelled, since, None, filters)
+        totals.append(total)
+    assert totals[0] > totals[1] > 0 and totals[2] == 0

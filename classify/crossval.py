@@ -25,16 +25,16 @@ def group_key(item: Item, by: GroupBy) -> str:
 def cross_validate(pairs: Sequence[tuple[Item, Gold]], *, folds: int = 5, by: GroupBy = "series",
                    records: Sequence[Patent | Standard] = (), unlabelled: Sequence[Patent | Standard] = (),
                    corrections: Mapping[str, Correction] | None = None,
-                   progress: Callable[[int, int], None] | None = None, **options: Any) -> dict[str, Any]:
+                   progress: Callable[[int, int], None] | None = None, seed: int | None = None,
+                   **options: Any) -> dict[str, Any]:
     """Out-of-fold predictions for every labelled pair, scored together; no group spans two folds.
 
+    ``seed`` None gives scikit-learn's GroupKFold assignment (groups spread by size); a seed shuffles
+    which groups share a fold, so repeated runs show how much the figures owe to one assignment.
     Each fold trains the full model (weak-labelled records and unlabelled catalogue rows, taxonomy
     examples, the other folds' gold labels) and predicts its own test fold. Unlabelled rows of a
     test fold's series are dropped from that fold's training data.
     """
-    import numpy as np
-    from sklearn.model_selection import GroupKFold
-
     from classify.evaluate import evaluate
     from classify.model import Classifier
 
@@ -45,7 +45,7 @@ def cross_validate(pairs: Sequence[tuple[Item, Gold]], *, folds: int = 5, by: Gr
     predictions: list[Labels | None] = [None] * len(pairs)
     per_fold = []
     started = time.perf_counter()
-    splits = list(GroupKFold(n_splits=n_folds).split(np.zeros(len(pairs)), groups=groups))
+    splits = fold_splits(groups, n_folds, seed)
     for k, (train, test) in enumerate(splits):
         held = {group_of(pairs[i][0]) for i in test}
         extra = [pairs[i] for i in train]
@@ -63,8 +63,53 @@ def cross_validate(pairs: Sequence[tuple[Item, Gold]], *, folds: int = 5, by: Gr
             progress(k + 1, n_folds)
     result = evaluate([gold for _, gold in pairs], [p for p in predictions if p is not None])
     result["cv"] = {"folds": n_folds, "group_by": by, "groups": len(set(groups)), "per_fold": per_fold,
-                    "seconds": round(time.perf_counter() - started, 1)}
+                    "seed": seed, "seconds": round(time.perf_counter() - started, 1)}
     return result
+
+
+def fold_splits(groups: Sequence[str], folds: int, seed: int | None = None) -> list[tuple[Any, Any]]:
+    """(train, test) index arrays of a grouped k-fold split: scikit-learn's GroupKFold, whose default
+    spreads groups by size; a ``seed`` shuffles which groups share a fold."""
+    import numpy as np
+    from sklearn.model_selection import GroupKFold
+
+    splitter = GroupKFold(n_splits=folds, shuffle=seed is not None, random_state=seed)
+    return list(splitter.split(np.zeros(len(groups)), groups=groups))
+
+
+def repeated_cross_validation(pairs: Sequence[tuple[Item, Gold]], *, repeats: int, by: GroupBy = "series",
+                              progress: Callable[[int, int], None] | None = None,
+                              **options: Any) -> dict[str, Any]:
+    """cross_validate with the default fold assignment, then ``repeats`` - 1 shuffled ones (seeds 1, 2, …).
+
+    The result is the first run's, plus ``repeats``: each run's headline figures and per-technology
+    F1, and ``spread``: the mean, lowest and highest of each headline figure over the runs.
+    """
+    if repeats < 1:
+        raise ValueError(f"repeats must be 1 or more, got {repeats}")
+    first: dict[str, Any] = {}
+    runs = []
+    for k in range(repeats):
+        result = cross_validate(pairs, by=by, seed=None if k == 0 else k, **options)
+        first = first or result
+        techs = {label[5:]: v["f1"] for label, v in result["per_label"].items() if label.startswith("tech:")}
+        runs.append({"seed": result["cv"]["seed"], **headline(result), "techs_f1": techs})
+        if progress is not None:
+            progress(k + 1, repeats)
+    first["repeats"] = runs
+    first["spread"] = spread(runs)
+    return first
+
+
+def spread(runs: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, float]]:
+    """Mean, lowest and highest of each headline figure over runs (figures a run lacks are left out)."""
+    out = {}
+    for key in ("relevance_f1", "techs_macro_f1", "techs_micro_f1", "forms_macro_f1"):
+        values = [float(r[key]) for r in runs if r.get(key) is not None]
+        if values:
+            out[key] = {"mean": round(sum(values) / len(values), 3), "min": round(min(values), 3),
+                        "max": round(max(values), 3)}
+    return out
 
 
 def headline(result: Mapping[str, Any]) -> dict[str, float | None]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,6 +29,8 @@ Jobs = Annotated[int, typer.Option("--jobs", "-j", min=0,
                                    help="Worker processes (0 = one per CPU); same output as 1.")]
 Folds = Annotated[int, typer.Option("--cv", help="Grouped CV folds instead of the saved model (0 = off).")]
 GroupBy = Annotated[str, typer.Option("--group-by", help="CV groups: series, publisher or committee.")]
+Repeats = Annotated[int, typer.Option("--repeats", help="With --cv: also this many fold assignments "
+                                      "(the default one, then shuffled), with mean, lowest and highest.")]
 DocId = Annotated[str, typer.Argument(help="Document id (as stored, or any spelling that normalizes to it).")]
 Relevant = Annotated[bool | None, typer.Option("--relevant/--not-relevant", help="VR-relevant or not.")]
 Techs = Annotated[list[str] | None, typer.Option("--tech", help="Technology id (repeatable; 'none' = none).")]
@@ -81,18 +83,21 @@ def label(input_path: InputFile, output: OutputFile, explain: Explain = False, j
 
 
 def evaluate(input_path: InputFile, cv: Folds = 0, group_by: GroupBy = "series",
-             unlabelled: Unlabelled = None, data_dir: DataDir = None) -> None:
+             unlabelled: Unlabelled = None, repeats: Repeats = 1, data_dir: DataDir = None) -> None:
     """Precision/recall/F1 per label, micro and macro, against the file's 'label' key."""
     from vrscope.modelling import evaluate_file, format_scores
     from vrscope.store import Store
 
     if group_by not in ("series", "publisher", "committee"):
         raise typer.BadParameter("choose series, publisher or committee", param_hint="--group-by")
+    if repeats < 1 or (repeats > 1 and cv < 2):
+        raise typer.BadParameter("give 1 or more, and more than 1 only with --cv 2 or more",
+                                 param_hint="--repeats")
     settings = _settings(data_dir)
     with Store(settings.db_path) as store:
         result, errors = evaluate_file(store, settings, input_path, cv=cv,
                                        by=group_by,  # type: ignore[arg-type]
-                                       unlabelled=unlabelled or [], progress=err.print)
+                                       unlabelled=unlabelled or [], repeats=repeats, progress=err.print)
     for error in errors:
         typer.echo(f"{input_path}: {error}", err=True)
     if not result:
@@ -104,6 +109,23 @@ def evaluate(input_path: InputFile, cv: Folds = 0, group_by: GroupBy = "series",
     for column in ("label", "precision", "recall", "F1", "support"):
         table.add_column(column, justify="left" if column == "label" else "right")
     for row in format_scores(result):
+        table.add_row(*row)
+    console.print(table)
+    if result.get("repeats"):
+        _print_repeats(result, group_by)
+
+
+def _print_repeats(result: dict[str, Any], group_by: str) -> None:
+    """The figures of each fold assignment of a repeated CV, and their spread."""
+    from vrscope.modelling import format_repeats
+
+    runs = result["repeats"]
+    table = Table(title=f"{len(runs)} assignments of the {group_by} groups to folds (the table above: the "
+                        "default one)")
+    for column in ("fold assignment", "relevance F1", "techs macro-F1", "forms macro-F1",
+                   *runs[0]["techs_f1"]):
+        table.add_column(column, justify="left" if column == "fold assignment" else "right")
+    for row in format_repeats(result):
         table.add_row(*row)
     console.print(table)
 

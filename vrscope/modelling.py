@@ -76,11 +76,12 @@ def train_model(store: Store, settings: Settings, *, dev: str | Path | None = No
 
 
 def evaluate_file(store: Store, settings: Settings, path: str | Path, *, cv: int = 0,
-                  by: GroupBy = "series", unlabelled: Sequence[str | Path] = (),
+                  by: GroupBy = "series", unlabelled: Sequence[str | Path] = (), repeats: int = 1,
                   progress: Progress = _noop) -> tuple[dict[str, Any], list[LineError]]:
-    """Scores against the file's ``label`` key: of the saved model, or of grouped cross-validation."""
+    """Scores against the file's ``label`` key: of the saved model, or of grouped cross-validation
+    (with ``repeats`` > 1, also over that many fold assignments: see repeated_cross_validation)."""
     from classify.corpus import load_unlabelled
-    from classify.crossval import cross_validate
+    from classify.crossval import cross_validate, repeated_cross_validation
     from classify.evaluate import evaluate
     from vrscope.pipeline import load_or_train
 
@@ -91,14 +92,39 @@ def evaluate_file(store: Store, settings: Settings, path: str | Path, *, cv: int
     pairs = [(row.record, gold) for row, gold in rows]
     if cv > 1:
         catalogue = load_unlabelled(unlabelled)
-        result = cross_validate(pairs, folds=cv, by=by, records=list(store.iter_documents()),
-                                unlabelled=catalogue, corrections=store.corrections(),
-                                progress=lambda k, n: progress(f"fold {k}/{n}"))
+        common: dict[str, Any] = {"folds": cv, "by": by, "records": list(store.iter_documents()),
+                                  "unlabelled": catalogue, "corrections": store.corrections()}
+        if repeats > 1:
+            result = repeated_cross_validation(pairs, repeats=repeats, **common,
+                                               progress=lambda k, n: progress(f"fold assignment {k}/{n}"))
+        else:
+            result = cross_validate(pairs, **common, progress=lambda k, n: progress(f"fold {k}/{n}"))
     else:
         classifier = load_or_train(store, settings)
         result = evaluate([g for _, g in pairs], classifier.predict([r for r, _ in pairs]))
         result["model_version"] = classifier.model_version
     return result, errors
+
+
+def format_repeats(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    """Table rows of a repeated CV: one per fold assignment, then mean, lowest and highest."""
+    runs = result.get("repeats") or []
+    techs = list(runs[0]["techs_f1"]) if runs else []
+
+    def cell(value: float | None) -> str:
+        """A figure to three decimals, or a dash."""
+        return "–" if value is None else f"{value:.3f}"
+
+    rows: list[tuple[str, ...]] = []
+    for run in runs:
+        name = "default" if run["seed"] is None else f"shuffled, seed {run['seed']}"
+        figures = (run["relevance_f1"], run["techs_macro_f1"], run["forms_macro_f1"])
+        rows.append((name, *map(cell, figures), *(cell(run["techs_f1"].get(t)) for t in techs)))
+    for stat in ("mean", "min", "max"):
+        figures = result.get("spread", {})
+        rows.append((stat, *(cell(figures.get(k, {}).get(stat)) for k in
+                             ("relevance_f1", "techs_macro_f1", "forms_macro_f1")), *("" for _ in techs)))
+    return rows
 
 
 def format_scores(result: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:

@@ -44,13 +44,23 @@ def _scores_table(metadata: dict[str, Any]) -> dict[str, list[Any]]:
             name = f"{name} ({cv['folds']} folds by {cv['group_by']})"
         elif name == "validation_oof":
             name += " (thresholds tuned on it: optimistic)"
-        rows["evaluation"].append(name)
-        rows["n"].append(result.get("n", ""))
-        for column, key in (("relevance F1", "relevance_f1"), ("techs macro F1", "techs_macro_f1"),
-                            ("techs micro F1", "techs_micro_f1"), ("forms macro F1", "forms_macro_f1")):
-            value = figures.get(key)
-            rows[column].append("" if value is None else f"{value:.3f}")
+        _add_row(rows, name, result.get("n", ""), figures)
+        runs = len(result.get("repeats") or [])
+        for stat, word in (("mean", "mean"), ("min", "lowest"), ("max", "highest")):
+            if runs > 1:
+                spread = {key: v[stat] for key, v in result.get("spread", {}).items()}
+                _add_row(rows, f"{name}: {word} of {runs} fold assignments", result.get("n", ""), spread)
     return rows
+
+
+def _add_row(rows: dict[str, list[Any]], name: str, n: Any, figures: dict[str, Any]) -> None:
+    """One row of the scores table."""
+    rows["evaluation"].append(name)
+    rows["n"].append(n)
+    for column, key in (("relevance F1", "relevance_f1"), ("techs macro F1", "techs_macro_f1"),
+                        ("techs micro F1", "techs_micro_f1"), ("forms macro F1", "forms_macro_f1")):
+        value = figures.get(key)
+        rows[column].append("" if value is None else f"{value:.3f}")
 
 
 def _per_label_table(metadata: dict[str, Any]) -> dict[str, list[Any]]:
@@ -75,13 +85,15 @@ def _reproduce(metadata: dict[str, Any]) -> str:
     dev = (data.get("dev") or {}).get("path") or (data.get("dev") or {}).get("name")
     splits = [name.removeprefix("cv_") for name, r in sorted(metadata.get("scores", {}).items())
               if r and r.get("cv")]
+    repeats = max((len(r.get("repeats") or []) for r in metadata.get("scores", {}).values() if r), default=0)
+    again = f" --repeats {repeats}" if repeats > 1 else ""
     lines = ["```sh"]
     train = "vrscope train" + (f" --dev {dev}" if dev else "")
-    train += "".join(f" --split {s}" for s in splits)
+    train += "".join(f" --split {s}" for s in splits) + again
     train += "".join(f" --unlabelled {u.get('path') or u.get('name')}" for u in data.get("unlabelled", []))
     lines.append(train)
     for split in splits if dev else []:
-        lines.append(f"vrscope evaluate --input {dev} --cv 5 --group-by {split}")
+        lines.append(f"vrscope evaluate --input {dev} --cv 5 --group-by {split}{again}")
     lines.append("```")
     return "\n".join(lines) + ("\n\nThe CV figures are out-of-fold: every fold trains the whole model "
                                 "(thresholds included) without the held-out groups' gold labels.")

@@ -163,6 +163,7 @@ def train(
     split: Annotated[
         list[str] | None, typer.Option("--split", help="CV grouping: series, publisher, committee.")
     ] = None,
+    repeats: cli_model.Repeats = 1,
     data_dir: DataDir = None,
 ) -> None:
     """Train the classifier: store (weak labels), corrections, taxonomy, labelled and catalogue files."""
@@ -172,10 +173,12 @@ def train(
     splits = split or ["series"]
     if bad := [s for s in splits if s not in ("series", "publisher", "committee")]:
         raise typer.BadParameter(f"unknown split {bad[0]!r}", param_hint="--split")
+    cli_model.check_repeats(repeats, cv)
     settings = _settings(data_dir)
     with Store(settings.db_path) as store:
         classifier = train_model(store, settings, dev=dev, unlabelled=unlabelled or [], cv=cv,
-                                 splits=splits, progress=console.print)  # type: ignore[arg-type]
+                                 splits=splits, repeats=repeats,  # type: ignore[arg-type]
+                                 progress=console.print)
     console.print(f"model {classifier.model_version} saved to {settings.model_dir} (card: README.md)")
 
 

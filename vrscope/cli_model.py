@@ -82,6 +82,13 @@ def label(input_path: InputFile, output: OutputFile, explain: Explain = False, j
         raise typer.Exit(code=1)
 
 
+def check_repeats(repeats: int, cv: int) -> None:
+    """--repeats is 1 or more, and more than 1 only with a cross-validation."""
+    if repeats < 1 or (repeats > 1 and cv < 2):
+        raise typer.BadParameter("give 1 or more, and more than 1 only with --cv 2 or more",
+                                 param_hint="--repeats")
+
+
 def evaluate(input_path: InputFile, cv: Folds = 0, group_by: GroupBy = "series",
              unlabelled: Unlabelled = None, repeats: Repeats = 1, data_dir: DataDir = None) -> None:
     """Precision/recall/F1 per label, micro and macro, against the file's 'label' key."""
@@ -90,9 +97,7 @@ def evaluate(input_path: InputFile, cv: Folds = 0, group_by: GroupBy = "series",
 
     if group_by not in ("series", "publisher", "committee"):
         raise typer.BadParameter("choose series, publisher or committee", param_hint="--group-by")
-    if repeats < 1 or (repeats > 1 and cv < 2):
-        raise typer.BadParameter("give 1 or more, and more than 1 only with --cv 2 or more",
-                                 param_hint="--repeats")
+    check_repeats(repeats, cv)
     settings = _settings(data_dir)
     with Store(settings.db_path) as store:
         result, errors = evaluate_file(store, settings, input_path, cv=cv,

@@ -42,11 +42,13 @@ def load_labelled(path: str | Path) -> list[tuple[Standard | Patent, Correction]
 
 def train_model(store: Store, settings: Settings, *, dev: str | Path | None = None,
                 unlabelled: Sequence[str | Path] = (), cv: int = 5,
-                splits: Sequence[GroupBy] = ("series",), progress: Progress = _noop) -> Classifier:
+                splits: Sequence[GroupBy] = ("series",), repeats: int = 1,
+                progress: Progress = _noop) -> Classifier:
     """Train on the store (weak labels), corrections, the taxonomy, and optionally a labelled file and
-    unlabelled catalogues; with a labelled file, grouped cross-validation figures go into the card."""
+    unlabelled catalogues; with a labelled file, grouped cross-validation figures go into the card
+    (with ``repeats`` > 1, over that many fold assignments per split, with their spread)."""
     from classify.corpus import load_unlabelled
-    from classify.crossval import cross_validate, headline
+    from classify.crossval import cross_validate, headline, repeated_cross_validation
     from classify.model import Classifier
     from classify.training import group_of
 
@@ -66,9 +68,12 @@ def train_model(store: Store, settings: Settings, *, dev: str | Path | None = No
         "unlabelled_sampled": len(catalogue)}
     if pairs and cv > 1:
         for split in splits:
-            progress(f"cross-validating by {split} (up to {cv} folds)")
-            result = cross_validate(pairs, folds=cv, by=split, records=documents, unlabelled=catalogue,
-                                    corrections=corrections)
+            progress(f"cross-validating by {split} (up to {cv} folds"
+                     + (f", {repeats} fold assignments)" if repeats > 1 else ")"))
+            common: dict[str, Any] = {"folds": cv, "by": split, "records": documents, "unlabelled": catalogue,
+                                      "corrections": corrections}
+            result = (repeated_cross_validation(pairs, repeats=repeats, **common) if repeats > 1
+                      else cross_validate(pairs, **common))
             classifier.metadata.setdefault("scores", {})[f"cv_{split}"] = result
             progress(f"  {headline(result)}")
     classifier.save(settings.model_dir)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from classify.crossval import cross_validate, fold_splits, headline, repeated_cross_validation, spread
+from classify.model import Classifier
 from classify.training import Gold, Item
 from vrscope.labelling import LineError, labelled_pairs
 
@@ -57,10 +60,19 @@ def test_fold_splits_keep_groups_whole_and_a_seed_reshuffles_them() -> None:
                                     for _, test in fold_splits(groups, 5, 1))  # and are reproducible
 
 
-def test_repeated_cross_validation_reports_each_assignment_and_the_spread() -> None:
-    pairs = labelled()
+@pytest.fixture(scope="module")
+def repeated() -> tuple[dict[str, Any], list[tuple[int, int]]]:
+    """A repeated CV of the labelled set (two fold assignments) and its progress calls."""
     calls: list[tuple[int, int]] = []
-    result = repeated_cross_validation(pairs, repeats=2, folds=3, progress=lambda k, n: calls.append((k, n)))
+    result = repeated_cross_validation(labelled(), repeats=2, folds=3,
+                                       progress=lambda k, n: calls.append((k, n)))
+    return result, calls
+
+
+def test_repeated_cross_validation_reports_each_assignment_and_the_spread(
+        repeated: tuple[dict[str, Any], list[tuple[int, int]]]) -> None:
+    pairs = labelled()
+    result, calls = repeated
     assert calls == [(1, 2), (2, 2)]
     runs = result["repeats"]
     assert [r["seed"] for r in runs] == [None, 1]
@@ -75,6 +87,21 @@ def test_repeated_cross_validation_reports_each_assignment_and_the_spread() -> N
         values = [r[key] for r in runs]
         assert stats == {"mean": round(sum(values) / 2, 3), "min": round(min(values), 3),
                          "max": round(max(values), 3)}
+
+
+def test_model_card_shows_the_spread_and_how_to_reproduce_it(
+        repeated: tuple[dict[str, Any], list[tuple[int, int]]], tmp_path: Path) -> None:
+    model = Classifier.train([], labelled())
+    model.metadata["training_data"] = {"dev": {"name": "gold.jsonl", "path": "gold.jsonl"}}
+    model.metadata.setdefault("scores", {})["cv_series"] = repeated[0]
+    model.save(tmp_path)
+    card = (tmp_path / "README.md").read_text(encoding="utf-8")
+    spread = repeated[0]["spread"]["relevance_f1"]
+    for word, stat in (("mean", "mean"), ("lowest", "min"), ("highest", "max")):
+        line = next(li for li in card.splitlines() if f"{word} of 2 fold assignments" in li)
+        assert f"{spread[stat]:.3f}" in line
+    assert "vrscope train --dev gold.jsonl --split series --repeats 2" in card
+    assert "vrscope evaluate --input gold.jsonl --cv 5 --group-by series --repeats 2" in card
 
 
 def test_repeats_must_be_positive() -> None:

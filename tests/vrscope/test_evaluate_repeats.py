@@ -46,3 +46,9 @@ def test_bad_repeats_are_refused(settings: Settings, gold: Path, options: list[s
     result = runner.invoke(app, ["evaluate", "-i", str(gold), *options, "--data-dir", str(settings.data_dir)])
     assert result.exit_code == 2
     assert "--repeats" in result.output and "only with --cv" in result.output
+
+
+def test_train_refuses_repeats_without_cv(settings: Settings, gold: Path) -> None:
+    result = runner.invoke(app, ["train", "--dev", str(gold), "--cv", "0", "--repeats", "3",
+                                 "--data-dir", str(settings.data_dir)])
+    assert result.exit_code == 2 and "--repeats" in result.output

@@ -46,6 +46,11 @@ BENCH_DOCS ?= 1000000
 bench: install-dev
 	$(BIN)/python -m benchmarks.bench_search --docs $(BENCH_DOCS) --out docs/
 
+## checkset: label the developer check set (IEEE, ITU, ETSI, 3GPP, Chinese records; needs ../shared/data) with the compared models, write docs/checkset.{md,json}
+.PHONY: checkset
+checkset: install-dev
+	$(BIN)/python -m benchmarks.checkset --out docs/
+
 ## screenshots: build the demo data, serve it, write PNGs of every dashboard page to docs/screenshots/ (needs Debian chromium and chromium-driver)
 .PHONY: screenshots
 screenshots: install-dev

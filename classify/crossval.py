@@ -26,11 +26,13 @@ def cross_validate(pairs: Sequence[tuple[Item, Gold]], *, folds: int = 5, by: Gr
                    records: Sequence[Patent | Standard] = (), unlabelled: Sequence[Patent | Standard] = (),
                    corrections: Mapping[str, Correction] | None = None,
                    progress: Callable[[int, int], None] | None = None, seed: int | None = None,
-                   **options: Any) -> dict[str, Any]:
+                   also: Sequence[tuple[Item, Gold]] = (), **options: Any) -> dict[str, Any]:
     """Out-of-fold predictions for every labelled pair, scored together; no group spans two folds.
 
     ``seed`` None gives scikit-learn's GroupKFold assignment (groups spread by size); a seed shuffles
     which groups share a fold, so repeated runs show how much the figures owe to one assignment.
+    ``also``: more labelled pairs (e.g. of other publishers) in every fold's training, never scored
+    (those of a held-out group are left out of that fold).
     Each fold trains the full model (weak-labelled records and unlabelled catalogue rows, taxonomy
     examples, the other folds' gold labels) and predicts its own test fold. Unlabelled rows of a
     test fold's series are dropped from that fold's training data.
@@ -48,7 +50,7 @@ def cross_validate(pairs: Sequence[tuple[Item, Gold]], *, folds: int = 5, by: Gr
     splits = fold_splits(groups, n_folds, seed)
     for k, (train, test) in enumerate(splits):
         held = {group_of(pairs[i][0]) for i in test}
-        extra = [pairs[i] for i in train]
+        extra = [pairs[i] for i in train] + [p for p in also if group_of(p[0]) not in held]
         fold_unlabelled = [r for r in unlabelled if group_of(r) not in held]
         fold_records = [r for r in records if group_of(r) not in held]
         clf = Classifier.train(fold_records, extra, corrections=corrections, unlabelled=fold_unlabelled,

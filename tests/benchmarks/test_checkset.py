@@ -168,3 +168,14 @@ def test_leave_one_publisher_out_never_trains_on_the_publisher_it_labels(
     assert len(predicted) == 3 and all(isinstance(p, Labels) for p in predicted)
     ieee, itu_ids = {"IEEE 2048.1-2023", "IEEE C63.16-1993"}, {"ITU-T H.430.1"}
     assert trained_on == [{"IEEE C63.16-1993"} | itu_ids, ieee]  # ieee held out, then itu
+
+
+def test_report_shows_the_dev_cv_without_and_with_the_labels() -> None:
+    spread = {k: {"mean": 0.9, "min": 0.85, "max": 0.95} for k in ("relevance_f1", "techs_macro_f1",
+                                                                    "forms_macro_f1")}
+    figures_all: dict[str, Any] = {"n": 1, "relevant": 1, "relevance_f1": 1.0, "techs_macro_f1": None,
+                                   "techs_micro_f1": None, "techs_f1": {}, "techs_support": {}}
+    models = {"m": {"all": figures_all, "ieee": figures_all}}
+    text = report({"n": 1, "publishers": {"ieee": 1}, "models": models,
+                   "dev_cv": {"series, with the check-set labels": spread}})
+    assert "| series, with the check-set labels | 0.900 (0.850–0.950) |" in text

@@ -12,6 +12,7 @@ from classify.crossval import cross_validate, fold_splits, headline, repeated_cr
 from classify.model import Classifier
 from classify.training import Gold, Item
 from vrscope.labelling import LineError, labelled_pairs
+from vrscope.records import Correction, Standard
 
 # Two parts of each of six series: relevant (one technology each) and off-topic.
 SERIES = [
@@ -112,3 +113,21 @@ def test_repeats_must_be_positive() -> None:
 def test_spread_leaves_out_missing_figures() -> None:
     runs = [{"relevance_f1": 0.9, "techs_macro_f1": None}, {"relevance_f1": 0.8, "techs_macro_f1": None}]
     assert spread(runs) == {"relevance_f1": {"mean": 0.85, "min": 0.8, "max": 0.9}}
+
+
+def test_also_pairs_are_trained_on_in_every_fold_and_never_scored(monkeypatch: pytest.MonkeyPatch) -> None:
+    pairs = labelled()
+    other = Standard(id="ITU-T H.430.1", source="itu", title_en="Immersive live experience")
+    gold = Correction(relevant=True, techs=["content_production"], forms=[])
+    also: list[tuple[Item, Gold]] = [(other, gold)]
+    trained_on: list[set[str]] = []
+    real_train = Classifier.train
+
+    def spy(records: Any, extra: Any = None, **options: Any) -> Classifier:
+        trained_on.append({item.id for item, _ in extra})
+        return real_train(records, extra, **options)
+
+    monkeypatch.setattr(Classifier, "train", spy)
+    result = cross_validate(pairs, folds=3, also=also)
+    assert result["n"] == len(pairs)  # the extra pair is not scored
+    assert len(trained_on) == 3 and all("ITU-T H.430.1" in ids for ids in trained_on)

@@ -228,7 +228,10 @@ SUBTOPICS = (
        zh="云渲染|云VR|云XR|分离渲染|拆分渲染|远程渲染|边缘渲染|边缘计算|端云协同|串流|在线渲染",
        en="cloud rendering|cloud VR|cloud XR|split rendering|remote rendering|edge rendering|edge computing|"
           "rendering offload|offloaded rendering|server side rendering|pixel streaming",
-       azh="云VR|云XR|云AR", aen="cloud VR|cloud XR|cloud AR", parent=_R),
+       azh="云VR|云XR|云AR|云虚拟现实|云增强现实",
+       aen="cloud VR|cloud XR|cloud AR|cloud virtual reality|cloud augmented reality|cloud extended reality|"
+           "cloud based virtual reality|cloud based augmented reality|cloud based VR|cloud based AR",
+       parent=_R),
     # content_production 内容制作
     _c("panoramic_video", "subtopic", "8K及以上超高清全景视频", "8K+ panoramic video",
        zh="全景视频|超高清全景|超高清视频|360度视频|360°视频|全向视频|等距柱状投影|立方体投影|视口自适应|全景图像|全向图像",

@@ -134,9 +134,18 @@ def test_with_terms_extends_a_copy() -> None:
     ("information adaptation from virtual world to real world", "perception_interaction", True),
     ("从现实世界到虚拟世界的信息适配", "perception_interaction", True),
     ("kinaesthetic feedback device", "perception_interaction", True),
+    # cloud VR spelled out (ITU-T F.746.14, H.431.1; F.740.11) is cloud rendering, and makes a record relevant
+    ("Requirements and reference framework for cloud virtual reality systems", "rendering_computation", True),
+    ("Requirements and framework of cloud-based augmented reality systems", "rendering_computation", True),
+    ("云虚拟现实系统功能架构", "rendering_computation", True),
 ])
 def test_rubric_concepts_hint_the_right_technology(text: str, tech: str, hinted: bool) -> None:
     assert (tech in weak_labels_from_text(text).techs) is hinted
+
+
+def test_cloud_xr_spelled_out_is_an_anchor() -> None:
+    weak = weak_labels_from_text("Functional architecture for cloud virtual reality systems")
+    assert weak.relevant and "cloud_split_rendering" in weak.subtopics
 
 
 def test_masks_only_hide_the_masked_phrase() -> None:

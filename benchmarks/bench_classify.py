@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from classify.model import Classifier  # noqa: E402
-from vrscope.labelling import label_file, start_pool  # noqa: E402
+from vrscope.labelling import BATCH, label_file, start_pool  # noqa: E402
 from vrscope.records import Patent, Standard  # noqa: E402
 
 START, END = "<!-- classify:start -->", "<!-- classify:end -->"
@@ -103,7 +103,7 @@ def measure(clf: Classifier, model_dir: Path, docs: list[Patent | Standard], job
     with start_pool(jobs, model_dir) as pool, open(os.devnull, "w", encoding="utf-8") as sink:
         label_file(clf, lines[:200 * jobs], sink, pool=pool, batch_size=200)  # warm up the workers
         started, cpu = time.perf_counter(), time.process_time()
-        summary = label_file(clf, lines, sink, pool=pool, batch_size=batch)
+        summary = label_file(clf, lines, sink, pool=pool)  # `vrscope label --jobs N`'s batches
         wall = time.perf_counter() - started
         cpu = time.process_time() - cpu + summary.worker_cpu
         return summary.labelled / wall, summary.labelled / cpu
@@ -157,11 +157,12 @@ def main() -> None:
               "Load average (1 min) "
               f"before measuring {load_before:.1f}, after {os.getloadavg()[0]:.1f}: on a shared machine "
               "the wall-clock figures are lower bounds. The two-process rows run `vrscope label --jobs 2`'s "
-              "code (label_file with a worker pool: JSON lines parsed and labelled in the workers, output "
-              "lines written in input order by the parent). Per document, one process: "
+              f"code (label_file with a worker pool: batches of {BATCH} JSON lines parsed and labelled in "
+              "the workers, output lines written in input order by the parent). Per document, one process: "
               "weak labels (taxonomy terms by Aho-Corasick over text and title, code maps, hint tokens) "
-              "~45%, word features (segmentation and vocabulary look-up without scikit-learn's per-token "
-              "loop) ~40%, JSON parsing and records ~10%, scores and labels the rest."]
+              "~45%, word features (jieba and plain-word segmentation; words, word pairs and CJK bigrams "
+              "looked up without scikit-learn's per-token loop) ~40%, scores and labels ~6%; a worker "
+              "adds JSON parsing and records (~7% of its time) and output lines (~8%)."]
     body = "\n".join(lines)
     print(body)
     if not args.no_write:

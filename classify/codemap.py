@@ -12,6 +12,7 @@ IPC shares the CPC map (IPC symbols are a subset of CPC's).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -251,10 +252,15 @@ COMMITTEE_HINTS: dict[str, CodeHint] = {
 
 _CPC = re.compile(r"^([A-HY])\s*(\d{2})\s*([A-Z])\s*(?:(\d{1,4})\s*(?:/\s*(\d{1,6}))?)?")
 _IPC_FIXED = re.compile(r"^([A-HY]\d{2}[A-Z])(\d{4})(\d{6})")
+_GROUP = re.compile(r"^([A-HY]\d{2}[A-Z])\d+$")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def normalize_code(raw: str) -> str | None:
-    """Canonical CPC/IPC symbol: 'G02B 27/0172 (2013.01)' → 'G02B27/0172'; None if unreadable."""
+    """Canonical CPC/IPC symbol: 'G02B 27/0172 (2013.01)' → 'G02B27/0172'; None if unreadable.
+
+    Memoized: patents share a few thousand codes, and each is read for code tokens and code hints.
+    """
     text = (raw or "").strip().upper()
     fixed = _IPC_FIXED.match(text.replace(" ", ""))
     if fixed:  # IPC 8 fixed width, e.g. G02B0027010000
@@ -275,24 +281,37 @@ def normalize_code(raw: str) -> str | None:
 
 def code_prefixes(code: str) -> list[str]:
     """Canonical code and its ancestors by prefix, most specific first."""
+    return list(_prefixes(code))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _prefixes(code: str) -> tuple[str, ...]:
+    """code_prefixes as a tuple, memoized."""
     out = [code]
     if "/" in code:
         head, subgroup = code.split("/", 1)
         out += [f"{head}/{subgroup[:n]}" for n in range(len(subgroup) - 1, 1, -1)]
         out.append(head)
-    group_match = re.match(r"^([A-HY]\d{2}[A-Z])\d+$", out[-1])
+    group_match = _GROUP.match(out[-1])
     if group_match:
         out.append(group_match.group(1))
-    return out
+    return tuple(out)
+
+
+def _most_specific(code: str, table: Mapping[str, CodeHint]) -> CodeHint | None:
+    """The hint of the longest prefix of a canonical code found in the table, or None."""
+    for prefix in _prefixes(code):
+        hint = table.get(prefix)
+        if hint is not None:
+            return hint
+    return None
 
 
 def lookup(code: str, hints: Mapping[str, CodeHint] | None = None) -> CodeHint | None:
     """The most specific hint for one raw CPC/IPC code, or None."""
     table = CPC_HINTS if hints is None else hints
     norm = normalize_code(code)
-    if norm is None:
-        return None
-    return next((table[p] for p in code_prefixes(norm) if p in table), None)
+    return None if norm is None else _most_specific(norm, table)
 
 
 def _ics_lookup(code: str, hints: Mapping[str, CodeHint]) -> CodeHint | None:
@@ -308,7 +327,7 @@ def code_hints(cpc: Iterable[str] = (), ipc: Iterable[str] = (), ics: Iterable[s
     found: dict[str, CodeHint] = {}
     for code in [*cpc, *ipc]:
         norm = normalize_code(code)
-        hint = lookup(norm) if norm else None
+        hint = _most_specific(norm, CPC_HINTS) if norm else None
         if hint is not None:
             found[f"cpc:{norm}"] = hint
     for code in ics:

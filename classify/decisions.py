@@ -24,27 +24,29 @@ def labels_from_scores(scores: np.ndarray, labels: Sequence[str], thresholds: Se
     kept &= relevant[:, None]  # an irrelevant document keeps nothing
     names = [lab.partition(":") for lab in labels]
     by_row: list[list[int]] = [[] for _ in range(len(scores))]
-    for i, j in zip(*np.nonzero(kept), strict=True):
-        by_row[i].append(int(j))
-    values = scores.tolist()
+    rows, columns = np.nonzero(kept)
+    for i, j in zip(rows.tolist(), columns.tolist(), strict=True):
+        by_row[i].append(j)
+    values, is_relevant = scores.tolist(), relevant.tolist()
     tech_columns = [j for j, lab in enumerate(labels) if lab.startswith("tech:")]
     out = []
-    for i, columns in enumerate(by_row):
+    for i, kept_columns in enumerate(by_row):
         row = values[i]
         techs: dict[str, float] = {}
         subs: dict[str, float] = {}
         forms: dict[str, float] = {}
-        for j in columns:
+        groups = {"tech": techs, "sub": subs, "form": forms}
+        for j in kept_columns:
             kind, _, name = names[j]
             if name:
-                {"tech": techs, "sub": subs, "form": forms}[kind][name] = row[j]
-        if relevant[i] and not techs and tech_floor <= 1.0:
+                groups[kind][name] = row[j]
+        if is_relevant[i] and not techs and tech_floor <= 1.0:
             best = max(tech_columns, key=lambda c: row[c])
             if row[best] >= tech_floor:
                 techs[labels[best][5:]] = row[best]
         if subs:  # a sub-topic is shown under its technology
             subs = {sub: s for sub, s in subs.items() if parents[sub] in techs}
-        out.append(Labels(relevant=bool(relevant[i]), relevance_score=row[rel], techs=techs,
+        out.append(Labels(relevant=is_relevant[i], relevance_score=row[rel], techs=techs,
                           subtopics=subs, forms=forms, model_version=model_version))
     return out
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,26 +13,18 @@ import numpy as np
 
 from classify.codemap import code_prefixes, normalize_code, weak_labels_from_codes
 from classify.taxonomy import TAXONOMY, Taxonomy
-from classify.token_ids import cjk_bigram_ids, simple, token_ids
-from classify.weak import RELEVANCE_THRESHOLD, WeakLabels, has_cjk, normalize_text, weak_labels_from_text
+from classify.token_ids import cjk_bigram_ids, simple, token_ids, word_ids
+from classify.weak import RELEVANCE_THRESHOLD, WeakLabels, weak_labels_from_text
+from classify.words import CJK_BIGRAM, segment
 from vrscope.records import Patent, Standard
 
 if TYPE_CHECKING:
-    import rjieba
     from scipy.sparse import csr_matrix
     from sklearn.compose import ColumnTransformer
 
 TEXT, CODES, HINTS = 0, 1, 2  # columns of the model's input matrix
-_TOKEN = re.compile(r"[a-z0-9]+|[\u3400-\u9fff\uf900-\ufaff]+")
-_STOP = frozenset(
-    "a an and are as at be by for from has have in into is it its of on or that the their this to was "
-    "were which with within not no can may shall should be been being such than other also these those "
-    "i ii iii iv v".split())
-# Overlapping character bigrams of CJK runs: a zero-width look-ahead with one group, so re.findall (and a
-# scikit-learn token_pattern) yields '近眼', '眼显', '显示' for '近眼显示' with no Python loop per token.
-CJK_BIGRAM = r"(?=([\u3400-\u9fff\uf900-\ufaff]{2}))"
-_CJK_BIGRAMS = re.compile(CJK_BIGRAM)
 _TAXONOMY_KINDS = {"anchor": "a", "term": "t", "negative": "neg"}
+_LEVELS = tuple((t, f"hint:rel>={t}") for t in (0.1, 0.4, RELEVANCE_THRESHOLD))
 
 
 @dataclass(frozen=True)
@@ -63,8 +54,14 @@ def code_tokens(scheme: str, codes: Iterable[str]) -> list[str]:
     for raw in codes:
         norm = normalize_code(raw)
         if norm:
-            out.extend(f"{scheme}:{p}" for p in reversed(code_prefixes(norm)) if f"{scheme}:{p}" not in out)
+            out.extend(token for token in _code_chain(scheme, norm) if token not in out)
     return out
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _code_chain(scheme: str, code: str) -> tuple[str, ...]:
+    """'<scheme>:<prefix>' for each prefix of a canonical code, broadest first (memoized)."""
+    return tuple(f"{scheme}:{p}" for p in reversed(code_prefixes(code)))
 
 
 def ics_tokens(codes: Iterable[str]) -> list[str]:
@@ -84,14 +81,22 @@ def committee_tokens(committee: str | None) -> list[str]:
     return [f"committee:{'_'.join(n.split())}" for n in names if n]
 
 
+_EVIDENCE: dict[str, tuple[str, str] | tuple[()]] = {}  # evidence → (kind, concept), () if not a term's
+
+
 def _matched(weak: WeakLabels) -> list[tuple[str, str]]:
     """(kind, concept) per taxonomy match: kind 'a' anchor, 't' plain term, 'neg' off-topic term."""
     out = []
-    kinds = _TAXONOMY_KINDS
-    for item in weak.evidence:
-        kind, _, rest = item.partition(":")
-        if kind in kinds:
-            out.append((kinds[kind], rest.partition(":")[0]))
+    known = _EVIDENCE.get
+    for item in weak.evidence:  # 'anchor:<concept>:<term>', 'cpc:<code>', …: the same few again and again
+        match = known(item)
+        if match is None:
+            kind, _, rest = item.partition(":")
+            match = (_TAXONOMY_KINDS[kind], rest.partition(":")[0]) if kind in _TAXONOMY_KINDS else ()
+            if len(_EVIDENCE) < 100_000:
+                _EVIDENCE[item] = match
+        if match:
+            out.append(match)
     return out
 
 
@@ -122,7 +127,7 @@ def hint_tokens(weak: WeakLabels, title: WeakLabels | None = None, codes: WeakLa
     'Ts:<tech>' in the title): a technology's generic words back it less than a sub-topic's, and one
     token per technology lets what is learnt from one sub-topic carry over to its siblings.
     """
-    levels = [f"hint:rel>={t}" for t in (0.1, 0.4, RELEVANCE_THRESHOLD) if weak.score >= t]
+    levels = [token for t, token in _LEVELS if weak.score >= t]
     out = levels + sorted(f"hint:{t}" for t in weak.targets() if t != "relevant")
     matched = _matched(weak)
     out += [f"{kind}:{concept}" for kind, concept in matched]
@@ -209,71 +214,6 @@ def as_matrix(docs: Sequence[Doc]) -> np.ndarray:
     return out
 
 
-@functools.lru_cache(maxsize=1)
-def _segmenter() -> rjieba.Jieba:
-    """A private jieba instance that knows the taxonomy's Chinese terms (built on first use)."""
-    import rjieba
-
-    from classify.taxonomy import TAXONOMY
-
-    jieba = rjieba.Jieba()
-    for concept in TAXONOMY.concepts():
-        for term in concept.all_terms("zh"):
-            if has_cjk(term) and len(term) > 1:
-                jieba.add_word(normalize_text(term).lower(), 2000, None)
-    return jieba
-
-
-_WORDS: dict[str, str] = {}  # English token → its stem, or "" for a stop word or a number (memo)
-
-
-def _stem(word: str) -> str:
-    """A very light English stemmer: plural endings only ('displays' → 'display')."""
-    if len(word) > 4 and word.endswith("ies"):
-        return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def _word(token: str) -> str:
-    """The feature word of an English token ('' to drop it), memoized."""
-    word = "" if token in _STOP or token.isdigit() else _stem(token)
-    if len(_WORDS) < 500_000:
-        _WORDS[token] = word
-    return word
-
-
-def segment(text: str) -> list[str]:
-    """Word tokens: jieba for Chinese runs, plain (lightly stemmed) words otherwise; stop words dropped."""
-    out: list[str] = []
-    cut = None
-    words = _WORDS
-    if not unicodedata.is_normalized("NFKC", text):  # tokens ignore separators: NFKC is all it needs
-        text = unicodedata.normalize("NFKC", text)
-    for tok in _TOKEN.findall(text.lower()):
-        if tok[0] >= "\u3400":
-            cut = cut or _segmenter().cut
-            out.extend(cut(tok))  # a run of CJK characters: no spaces to drop
-        else:
-            word = words.get(tok)
-            if word is None:
-                word = _word(tok)
-            if word:
-                out.append(word)
-    return out
-
-
-def cjk_bigrams(text: str) -> list[str]:
-    """Overlapping character bigrams of the text's Chinese runs ('光波导 ok' → ['光波', '波导']).
-
-    Jieba may cut a term one way in one text and another way in the next (近眼显示 / 近眼 显示, 光波导 /
-    波导); the bigrams are the same either way. Text with no CJK character gives none, and an ASCII text
-    costs one ``str.isascii`` check.
-    """
-    return [] if text.isascii() else _CJK_BIGRAMS.findall(text)
-
-
 def analyze(text: str) -> list[str]:
     """Word unigrams and adjacent bigrams of the segmented text (the word vectorizer's analyzer)."""
     words = segment(text)
@@ -334,6 +274,8 @@ def transform(features: ColumnTransformer, docs: Sequence[Doc]) -> csr_matrix:
             continue
         if simple(transformer, CJK_BIGRAM):
             cols, indptr = cjk_bigram_ids(transformer.vocabulary_, columns[column])
+        elif transformer.analyzer is analyze and transformer.input == "content":
+            cols, indptr = word_ids(transformer.vocabulary_, columns[column], segment)
         else:
             cols, indptr = token_ids(transformer, columns[column])
         x = csr_matrix((np.ones(len(cols), dtype=transformer.dtype), cols, indptr),

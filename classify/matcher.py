@@ -12,6 +12,7 @@ phrases ("AR coating") are patterns of the same automaton and hide the terms the
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ _SPACE = re.compile(r"\s+")
 _HAS_CJK = re.compile(f"[{_CJK}]")
 _CHINESE, _WORD, _MASK = 0, 1, 2  # kinds of lower-cased patterns
 MAX_SPACE_VARIANTS = 4  # a term with more spaces than this matches with all or none of them
+_START = operator.itemgetter(0)  # a hit's start
 
 
 def _squash(text: str) -> str:
@@ -66,9 +68,13 @@ class TermMatcher:
         repeated: list[tuple[int, int, str, str]] = []  # ... but kept aside in case a mask hides the first)
         if self.lowered is not None:
             keys = self.lowered_keys
+            n = len(lowered)
             for index, start, end in self.lowered.find_matches_as_indexes(lowered, overlapping=True):
                 key, kind = keys[index]
-                if kind == _CHINESE or _bounded(lowered, start, end):
+                # _bounded, its common case inline: nothing alphanumeric on either side
+                if (kind == _CHINESE or ((not start or lowered[start - 1] not in _ALNUM)
+                                         and (end == n or lowered[end] not in _ALNUM))
+                        or _bounded(lowered, start, end)):
                     if kind == _MASK:
                         masked.append((start, end))
                     elif key in seen:
@@ -89,13 +95,13 @@ class TermMatcher:
         if masked:  # rare: redo the de-duplication without the masked hits
             kept = [h for h in hits + repeated
                     if not any(h[0] < m_end and m_start < h[1] for m_start, m_end in masked)]
-            kept.sort(key=lambda h: h[0])
+            kept.sort(key=_START)
             hits, seen = [], set()
             for hit in kept:
                 if hit[3] not in seen:
                     seen.add(hit[3])
                     hits.append(hit)
-        hits.sort(key=lambda h: h[0])
+        hits.sort(key=_START)
         payloads = self.payloads
         return [(matched, p) for _, _, matched, key in hits for p in payloads[key]]
 
@@ -152,7 +158,9 @@ def compile_terms(terms: Iterable[tuple[str, object]], masked: Iterable[str] = (
         """One automaton over the patterns (None when there are none)."""
         if not patterns:
             return None
-        return ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard)
+        # A DFA: slower to build (milliseconds) and larger, but about twice as fast to search.
+        return ahocorasick_rs.AhoCorasick(patterns, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                          implementation=ahocorasick_rs.Implementation.DFA)
 
     return TermMatcher(automaton(list(lowered)), automaton(list(cased)), tuple(lowered.values()),
                        tuple(cased.values()), {k: tuple(v) for k, v in payloads.items()})

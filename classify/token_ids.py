@@ -37,10 +37,15 @@ def token_ids(vectorizer: Any, texts: Sequence[str]) -> tuple[np.ndarray, np.nda
         before = len(ids)
         ids += map(get, analyzer(text), _MISSING)
         lengths.append(len(ids) - before)
+    return _known(ids, lengths)
+
+
+def _known(ids: list[int], lengths: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """(column ids, CSR row pointer) of the ids found (>= 0), given every text's count of ids."""
     cols = np.fromiter(ids, dtype=np.int64, count=len(ids))
-    rows = np.repeat(np.arange(len(texts)), np.array(lengths, dtype=np.int64))
+    rows = np.repeat(np.arange(len(lengths)), np.array(lengths, dtype=np.int64))
     known = cols >= 0
-    return cols[known], np.searchsorted(rows[known], np.arange(len(texts) + 1))
+    return cols[known], np.searchsorted(rows[known], np.arange(len(lengths) + 1))
 
 
 _BIGRAM_TABLES: dict[int, tuple[dict[str, int], np.ndarray, np.ndarray]] = {}  # id(vocabulary) → table
@@ -57,21 +62,28 @@ def _slots(codes: np.ndarray, size: int) -> np.ndarray:
     return ((codes * _MULTIPLIER) >> np.uint64(64 - size.bit_length() + 1)).astype(np.int64)
 
 
+def _hash_table(codes: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Pair codes and their column ids in an open-addressing hash table (linear probing, at most 1/4
+    full): keys (0 = empty slot) and column ids, for _lookup."""
+    size = 1 << max(4, (4 * len(codes)).bit_length())
+    keys = np.zeros(size, dtype=np.uint64)
+    columns = np.full(size, -1, dtype=np.int64)
+    for code, value, slot in zip(codes.tolist(), values.tolist(), _slots(codes, size).tolist(), strict=True):
+        while keys[slot]:
+            slot = (slot + 1) & (size - 1)
+        keys[slot], columns[slot] = code, value
+    return keys, columns
+
+
 def _bigram_table(vocabulary: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
-    """The vocabulary's bigrams in an open-addressing hash table (linear probing, at most 1/4 full):
-    pair codes (0 = empty slot) and column ids. Built once per vocabulary, then cached."""
+    """The vocabulary's character bigrams in a hash table (_hash_table). Built once per vocabulary,
+    then cached."""
     hit = _BIGRAM_TABLES.get(id(vocabulary))
     if hit is None or hit[0] is not vocabulary:
-        size = 1 << max(4, (4 * len(vocabulary)).bit_length())
-        keys = np.zeros(size, dtype=np.uint64)
-        columns = np.full(size, -1, dtype=np.int64)
         terms = list(vocabulary)
         points = np.array([[ord(t[0]), ord(t[1])] for t in terms], dtype=np.uint32).reshape(-1, 2)
-        codes = _pair_codes(points[:, 0], points[:, 1])
-        for term, code, slot in zip(terms, codes.tolist(), _slots(codes, size).tolist(), strict=True):
-            while keys[slot]:
-                slot = (slot + 1) & (size - 1)
-            keys[slot], columns[slot] = code, vocabulary[term]
+        keys, columns = _hash_table(_pair_codes(points[:, 0], points[:, 1]),
+                                    np.array([vocabulary[t] for t in terms], dtype=np.int64))
         if len(_BIGRAM_TABLES) >= 8:
             _BIGRAM_TABLES.clear()
         hit = _BIGRAM_TABLES[id(vocabulary)] = (vocabulary, keys, columns)
@@ -107,3 +119,57 @@ def cjk_bigram_ids(vocabulary: dict[str, int], texts: Sequence[str]) -> tuple[np
     counts = np.zeros(len(texts) + 1, dtype=np.int64)
     counts[np.array(rows) + 1] = np.diff(np.searchsorted(at[found], starts), prepend=0)
     return cols[found], np.cumsum(counts)
+
+
+_WORD_TABLES: dict[int, tuple[dict[str, int], dict[str, int], int, np.ndarray, np.ndarray]] = {}
+
+
+def _word_table(vocabulary: dict[str, int]) -> tuple[dict[str, int], int, np.ndarray, np.ndarray]:
+    """What word_ids needs of a vocabulary, built once per vocabulary, then cached: an id per word
+    (a one-word term's own column; from ``first`` on, the other words of two-word terms), ``first``,
+    and the two-word terms ('near eye') in a hash table keyed by the pair codes of their words' ids."""
+    hit = _WORD_TABLES.get(id(vocabulary))
+    if hit is None or hit[0] is not vocabulary:
+        index = {term: column for term, column in vocabulary.items() if " " not in term}
+        first = next_id = max(vocabulary.values(), default=-1) + 1
+        pairs: list[tuple[int, int, int]] = []  # (first word's id, second word's id, column)
+        for term, column in vocabulary.items():
+            head, space, tail = term.partition(" ")
+            if space and " " not in tail:
+                for word in (head, tail):
+                    if word not in index:
+                        index[word], next_id = next_id, next_id + 1
+                pairs.append((index[head], index[tail], column))
+        table = np.array(pairs, dtype=np.int64).reshape(-1, 3)
+        keys, columns = _hash_table(_pair_codes(table[:, 0] + 1, table[:, 1] + 1), table[:, 2])
+        if len(_WORD_TABLES) >= 8:
+            _WORD_TABLES.clear()
+        hit = _WORD_TABLES[id(vocabulary)] = (vocabulary, index, first, keys, columns)
+    return hit[1:]
+
+
+def word_ids(vocabulary: dict[str, int], texts: Sequence[str],
+             segment: Callable[[str], list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """(column ids, CSR row pointer) of the texts' words and adjacent word pairs in the vocabulary: the
+    tokens of ``features.analyze`` (``segment``'s words, then each pair joined by a space) with one
+    ``dict.get`` pass per text (word → id), the pairs looked up with numpy over the whole batch. Words
+    never hold a space, so a pair's string is a term exactly when both words and the pair are known."""
+    index, first, keys, columns = _word_table(vocabulary)
+    get = index.get
+    ids: list[int] = []  # id per word (-1: in no term), then -1 to end the text (no pair across texts)
+    lengths: list[int] = []
+    for text in texts:
+        before = len(ids)
+        ids += map(get, segment(text), _MISSING)
+        ids.append(-1)
+        lengths.append(len(ids) - before)
+    words = np.fromiter(ids, dtype=np.int64, count=len(ids))
+    rows = np.repeat(np.arange(len(texts)), np.array(lengths, dtype=np.int64))
+    single = (words >= 0) & (words < first)  # a one-word term
+    at = np.flatnonzero((words[:-1] >= 0) & (words[1:] >= 0))  # where a pair of known words starts
+    pair_columns = _lookup(_pair_codes(words[at] + 1, words[at + 1] + 1), keys, columns)
+    found = pair_columns >= 0
+    cols = np.concatenate([words[single], pair_columns[found]])
+    rows = np.concatenate([rows[single], rows[at[found]]])
+    order = np.argsort(rows, kind="stable")
+    return cols[order], np.searchsorted(rows[order], np.arange(len(texts) + 1))

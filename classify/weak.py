@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -30,6 +31,10 @@ def normalize_text(text: str) -> str:
     for ch in _SEPARATORS:  # str.replace per separator present: several times faster than a regex
         if ch in text:
             text = text.replace(ch, " ")
+    flat = text.replace("\n", " ")
+    # Already single-spaced (printable: no whitespace but " ") is the common case; split/join costs more.
+    if flat.isprintable() and "  " not in flat and flat[:1] != " " and flat[-1:] != " ":
+        return flat
     return " ".join(text.split())
 
 
@@ -65,11 +70,10 @@ class WeakLabels:
 
     def targets(self) -> frozenset[str]:
         """The hints as model label names ('relevant', 'tech:x', 'form:y', 'sub:z')."""
-        names = {f"tech:{t}" for t in self.techs} | {f"sub:{s}" for s in self.subtopics}
-        names |= {f"form:{f}" for f in self.forms}
-        if self.relevant:
-            names.add("relevant")
-        return frozenset(names)
+        relevant = ("relevant",) if self.relevant else ()
+        return frozenset(itertools.chain(map("tech:".__add__, self.techs),
+                                         map("sub:".__add__, self.subtopics),
+                                         map("form:".__add__, self.forms), relevant))
 
 
 @functools.lru_cache(maxsize=8)
@@ -114,8 +118,7 @@ def _hits(text: str, taxonomy: Taxonomy) -> list[tuple[Concept, str, bool]]:
     matcher, concepts = _matchers(taxonomy)
     norm = normalize_text(text)
     found: dict[int, tuple[str, bool]] = {}
-    for term, payload in matcher.find(norm, norm.lower()):
-        index, anchor = cast(tuple[int, bool], payload)
+    for term, (index, anchor) in cast(list[tuple[str, tuple[int, bool]]], matcher.find(norm, norm.lower())):
         if index not in found or (anchor and not found[index][1]):
             found[index] = (term, anchor)
     return [(concepts[i], *found[i]) for i in sorted(found)]

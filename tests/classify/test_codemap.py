@@ -9,6 +9,7 @@ from classify.codemap import (
     CPC_HINTS,
     ICS_HINTS,
     CodeHint,
+    code_prefixes,
     lookup,
     normalize_code,
     weak_labels_from_codes,
@@ -81,9 +82,17 @@ def test_ics_and_committee_hints_are_weak() -> None:
 
 
 def test_user_extension(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = weak_labels_from_codes(["G02B27/0179"])  # codes are memoized, their hints are not
     monkeypatch.setitem(CPC_HINTS, "G02B27/0179", CodeHint(1.0, ("six_dof_tracking",), "test"))
     weak = weak_labels_from_codes(["G02B27/0179"])
-    assert weak.relevant and "six_dof_tracking" in weak.subtopics
+    assert weak.relevant and "six_dof_tracking" in weak.subtopics and not before.relevant
+
+
+def test_code_prefixes_most_specific_first_and_a_fresh_list_each_time() -> None:
+    prefixes = code_prefixes("G02B27/0172")
+    assert prefixes == ["G02B27/0172", "G02B27/017", "G02B27/01", "G02B27", "G02B"]
+    prefixes.clear()
+    assert code_prefixes("G02B27/0172")[0] == "G02B27/0172" and code_prefixes("H10K") == ["H10K"]
 
 
 def test_chinese_text() -> None:

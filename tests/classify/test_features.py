@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from classify.features import Doc, as_matrix, build_features, cjk_bigrams, feature_names, segment, transform
+from classify.features import Doc, as_matrix, build_features, feature_names, segment, transform
 from classify.model import Classifier
+from classify.words import cjk_bigrams
 from vrscope.records import Correction
 
 
@@ -80,3 +81,22 @@ def test_bigrams_carry_a_term_that_jieba_segments_differently() -> None:
     assert words["rendering_computation"] <= words["near_eye_display"]  # words alone cannot tell
     assert bigrams["rendering_computation"] > bigrams["near_eye_display"]
     assert bigrams["rendering_computation"] > words["rendering_computation"]
+
+
+def test_word_pairs_in_numpy_match_the_analyzer() -> None:
+    from classify.features import analyze
+    from classify.token_ids import token_ids, word_ids
+
+    extra = ["head mounted display display head mounted", "Head-mounted displays"]
+    docs = [Doc(text) for text in TEXTS + extra]
+    features = build_features(min_df=1)
+    features.fit(as_matrix(docs))
+    [vectorizer] = [t for name, t, _ in features.transformers_ if name == "word"]
+    assert vectorizer.analyzer is analyze and "head mounted" in vectorizer.vocabulary_
+    texts = [d.text for d in docs] + ["mounted head, display head mounted", "", "unseen words only", "光波导"]
+    fast_cols, fast_ptr = word_ids(vectorizer.vocabulary_, texts, segment)
+    slow_cols, slow_ptr = token_ids(vectorizer, texts)  # every token of analyze() looked up one by one
+    assert fast_ptr.tolist() == slow_ptr.tolist()
+    for start, end in zip(fast_ptr[:-1], fast_ptr[1:], strict=True):
+        assert sorted(fast_cols[start:end].tolist()) == sorted(slow_cols[start:end].tolist())
+    assert fast_ptr[-1] > 0 and word_ids(vectorizer.vocabulary_, [], segment)[1].tolist() == [0]

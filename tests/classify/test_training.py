@@ -122,6 +122,10 @@ def test_record_from_row_accepts_both_shapes() -> None:
     assert pat.abstracts == {"zh": "头戴显示设备"}
     odd = record_from_row({"id": "not a number", "title": "A VR headset", "ipc": []})
     assert odd.id == "not a number"
+    constructed = Patent.model_construct(id="not a number", source="input", url=None,
+                                         titles={"en": "A VR headset"}, abstracts={}, claims={}, cpc=[],
+                                         ipc=[], jurisdiction="NO")
+    assert odd.model_dump(exclude={"fetched_at"}) == constructed.model_dump(exclude={"fetched_at"})
     with pytest.raises(ValueError, match="no title or abstract"):
         record_from_row({"id": "x", "ics": ["35.240"]})
     with pytest.raises(ValueError, match="title_en"):

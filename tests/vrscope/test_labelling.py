@@ -221,6 +221,24 @@ def test_label_file_pool_keeps_input_order_across_small_batches(stored: Settings
     assert summary.read == 40 and summary.labelled == 39 and [e.line for e in summary.errors] == [40]
 
 
+def test_worker_loads_and_warms_the_model_once_then_freezes_it(stored: Settings,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from vrscope import labelling
+
+    runner.invoke(app, ["train", "--data-dir", str(stored.data_dir)])
+    monkeypatch.setattr(labelling, "_WORKER", None)
+    try:
+        labelling._init_worker(str(stored.model_dir), {}, False)
+        assert gc.get_freeze_count() > 0  # the model is left out of later garbage collections
+        batch = labelling._label_in_worker([(1, json.dumps(ROWS[1], ensure_ascii=False)), (2, "[]")])
+    finally:
+        gc.unfreeze()
+    assert (batch.read, batch.labelled, [e.line for e in batch.errors]) == (2, 1, [2])
+    assert json.loads(batch.text)["id"] == "CN115000099A" and batch.cpu > 0
+
+
 def test_label_rejects_negative_jobs(settings: Settings, tmp_path: Path) -> None:
     from vrscope.labelling import start_pool
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from vrscope.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from classify.model import Classifier
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = Path(os.environ.get("VRSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data"))
@@ -39,3 +43,19 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settin
     get_settings.cache_clear()
     yield get_settings()
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def trained_on(monkeypatch: pytest.MonkeyPatch) -> list[set[str]]:
+    """Per Classifier.train call (the real one still runs), the ids of its labelled training items."""
+    from classify.model import Classifier
+
+    calls: list[set[str]] = []
+    real_train = Classifier.train
+
+    def spy(records: Any, extra: Any = None, **options: Any) -> Classifier:
+        calls.append({item.id for item, _ in extra or []})
+        return real_train(records, extra, **options)
+
+    monkeypatch.setattr(Classifier, "train", spy)
+    return calls

@@ -19,7 +19,6 @@ from benchmarks.checkset import (
     rule_labels,
     write_joined,
 )
-from classify.model import Classifier
 from vrscope.labelling import LineError, labelled_pairs
 from vrscope.records import Labels, Standard
 
@@ -145,7 +144,7 @@ def test_joined_rows_read_back_as_labelled_records(catalogs: Path, tmp_path: Pat
 
 
 def test_leave_one_publisher_out_never_trains_on_the_publisher_it_labels(
-        catalogs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        catalogs: Path, tmp_path: Path, trained_on: list[set[str]]) -> None:
     (catalogs / "itu").mkdir()
     itu = {"id": "ITU-T H.430.1", "title_en": "Immersive live experience requirements", "abstract_en": None}
     (catalogs / "itu" / "itu_vr_relevant.jsonl").write_text(json.dumps(itu) + "\n", encoding="utf-8")
@@ -154,14 +153,6 @@ def test_leave_one_publisher_out_never_trains_on_the_publisher_it_labels(
                                    label("ITU-T H.430.1", True, ["content_production"],
                                          catalog="itu/itu_vr_relevant.jsonl")])
     checked = load_checkset(catalogs, folder)
-    trained_on: list[set[str]] = []
-    real_train = Classifier.train
-
-    def spy(records: Any, extra: Any = None, **options: Any) -> Classifier:
-        trained_on.append({item.id for item, _ in extra})
-        return real_train(records, extra, **options)
-
-    monkeypatch.setattr(Classifier, "train", spy)
     dev = [(c.record, c.gold) for c in load_checkset(catalogs, labels_dir(tmp_path / "dev", [
         label("IEEE C63.16-1993", False)]))]
     predicted = leave_one_publisher_out(dev, checked)

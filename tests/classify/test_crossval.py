@@ -115,19 +115,11 @@ def test_spread_leaves_out_missing_figures() -> None:
     assert spread(runs) == {"relevance_f1": {"mean": 0.85, "min": 0.8, "max": 0.9}}
 
 
-def test_also_pairs_are_trained_on_in_every_fold_and_never_scored(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_also_pairs_are_trained_on_in_every_fold_and_never_scored(trained_on: list[set[str]]) -> None:
     pairs = labelled()
     other = Standard(id="ITU-T H.430.1", source="itu", title_en="Immersive live experience")
     gold = Correction(relevant=True, techs=["content_production"], forms=[])
     also: list[tuple[Item, Gold]] = [(other, gold)]
-    trained_on: list[set[str]] = []
-    real_train = Classifier.train
-
-    def spy(records: Any, extra: Any = None, **options: Any) -> Classifier:
-        trained_on.append({item.id for item, _ in extra})
-        return real_train(records, extra, **options)
-
-    monkeypatch.setattr(Classifier, "train", spy)
     result = cross_validate(pairs, folds=3, also=also)
     assert result["n"] == len(pairs)  # the extra pair is not scored
     assert len(trained_on) == 3 and all("ITU-T H.430.1" in ids for ids in trained_on)

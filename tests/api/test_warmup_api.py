@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import wired_app
 from tests.api.fakes import FakeBackend
+from tests.waiting import wait_until
 from vrscope.records import Standard
 from vrscope.settings import Settings
 from vrscope.store import Store
-
-
-def _until(condition: Callable[[], bool], what: str) -> None:
-    """Wait until condition() holds (a synchronisation step, not a timing assertion)."""
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.02)
 
 
 def _settings(tmp_path: Path, warm: bool) -> Settings:
@@ -35,11 +26,11 @@ def test_views_warm_after_start_and_again_after_a_change(tmp_path: Path, backend
         store.upsert(Standard(id="GB/T 1-2020", source="t", body="SAC", title_zh="虚拟现实",
                               published_date=dt.date(2020, 1, 1)))
         with TestClient(wired_app(settings, store, backend)) as client:
-            _until(lambda: client.get("/health").json()["views_warm"], "the views warm after start")
+            wait_until(lambda: client.get("/health").json()["views_warm"], "the views warm after start")
             assert client.app.state.warmer.alive  # type: ignore[attr-defined]
             store.upsert(Standard(id="GB/T 2-2021", source="t", body="SAC", title_zh="增强现实",
                                   published_date=dt.date(2021, 1, 1)))
-            _until(lambda: client.get("/health").json()["views_warm"], "the views warm after the change")
+            wait_until(lambda: client.get("/health").json()["views_warm"], "the views warm after the change")
             assert client.get("/api/v1/standards/summary").json()["total"] == 2
         assert not client.app.state.warmer.alive  # type: ignore[attr-defined]  # stopped at shutdown
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from search.analytics import Filters
 from search.standard_rows import standard_rows, standard_rows_by_id
 from search.store_docs import stored_docs, stored_rows
 from tests.search.test_store_docs import LABELS, PATENT, STANDARD
+from tests.waiting import wait_until
 from vrscope.records import Correction, Standard
 from vrscope.store import Store
 
@@ -125,14 +124,6 @@ class _CountingEvent(threading.Event):
         return super().wait(timeout)
 
 
-def _until(condition: Callable[[], bool], what: str) -> None:
-    """Wait until condition() holds (a synchronisation step, not a timing assertion)."""
-    deadline = time.monotonic() + 30
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.005)
-
-
 @pytest.fixture
 def counting_events(monkeypatch: pytest.MonkeyPatch) -> type[_CountingEvent]:
     """Builds in progress signal their end with a _CountingEvent."""
@@ -170,7 +161,7 @@ def test_concurrent_first_calls_share_one_build(tmp_path: Path, store: Store,
     others = [threading.Thread(target=call, args=(n,)) for n in range(1, 8)]
     for thread in others:
         thread.start()
-    _until(lambda: counting_events.waiting == 7, "seven callers waiting for the build")
+    wait_until(lambda: counting_events.waiting == 7, "seven callers waiting for the build")
     release.set()
     for thread in [first, *others]:
         thread.join(30)
@@ -227,7 +218,7 @@ def test_a_failed_build_is_not_shared(store: Store, counting_events: type[_Count
     got: list[int] = []
     waiter = threading.Thread(target=lambda: got.append(store_cache.cached(store, "f", lambda: 42)))
     waiter.start()
-    _until(lambda: counting_events.waiting == 1, "the second caller waiting")
+    wait_until(lambda: counting_events.waiting == 1, "the second caller waiting")
     release.set()
     thread.join(30)
     waiter.join(30)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ from search import store_cache, warmup
 from search.standard_rows import briefs
 from search.store_docs import projected
 from search.trends_store import trend_doc
+from tests.waiting import wait_until
 from vrscope.records import Labels, Party, Patent, Standard
 from vrscope.store import Store
 
@@ -22,14 +21,6 @@ PATENT = Patent(id="CN1A", source="t", jurisdiction="CN", titles={"en": "Wavegui
                 priority_date=dt.date(2022, 1, 1))
 STANDARD = Standard(id="GB/T 1-2020", source="t", body="SAC", title_zh="虚拟现实光波导",
                     drafting_orgs=["青岛歌尔股份有限公司"], published_date=dt.date(2020, 1, 1))
-
-
-def _until(condition: Callable[[], bool], what: str) -> None:
-    """Wait until condition() holds (a synchronisation step, not a timing assertion)."""
-    deadline = time.monotonic() + 60
-    while not condition():
-        assert time.monotonic() < deadline, f"gave up waiting: {what}"
-        time.sleep(0.01)
 
 
 @pytest.fixture
@@ -66,12 +57,12 @@ def test_warmer_logs_failures_keeps_running_and_rewarms_after_a_change(
     caplog.set_level(logging.ERROR, logger="search.warmup")
     warmer = warmup.Warmer(store.path, interval=0.01, caches=caches).start()
     try:
-        _until(lambda: warmer.rounds >= 1, "a first round")
+        wait_until(lambda: warmer.rounds >= 1, "a first round")
         assert warmer.failed == ["test:bad"] and warmer.alive
         assert "warming the view cache test:bad failed" in caplog.text and "boom" in caplog.text
         assert store_cache.peek(store, "test:count") == 2
         store.upsert(Standard(id="GB/T 2-2021", source="t", body="SAC", title_zh="增强现实"))
-        _until(lambda: store_cache.peek(store, "test:count") == 3, "the change warmed")
+        wait_until(lambda: store_cache.peek(store, "test:count") == 3, "the change warmed")
         assert warmer.alive
     finally:
         warmer.stop()
@@ -88,7 +79,7 @@ def test_warmer_waits_for_a_store_to_exist(tmp_path: Path) -> None:
         with Store(path) as created:
             created.upsert(PATENT)
             # (a round may first catch the file still empty: the next poll warms the upserted store)
-            _until(lambda: store_cache.peek(created, "test:n") == 1, "the new store warmed")
+            wait_until(lambda: store_cache.peek(created, "test:n") == 1, "the new store warmed")
             assert warmer.rounds >= 1 and warmer.alive
     finally:
         warmer.stop()

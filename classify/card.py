@@ -46,10 +46,9 @@ def _scores_table(metadata: dict[str, Any]) -> dict[str, list[Any]]:
             name += " (thresholds tuned on it: optimistic)"
         _add_row(rows, name, result.get("n", ""), figures)
         runs = len(result.get("repeats") or [])
-        for stat, word in (("mean", "mean"), ("min", "lowest"), ("max", "highest")):
-            if runs > 1:
-                spread = {key: v[stat] for key, v in result.get("spread", {}).items()}
-                _add_row(rows, f"{name}: {word} of {runs} fold assignments", result.get("n", ""), spread)
+        for stat, word in (("mean", "mean"), ("min", "lowest"), ("max", "highest")) if runs > 1 else ():
+            spread = {key: v[stat] for key, v in result.get("spread", {}).items()}
+            _add_row(rows, f"{name}: {word} of {runs} fold assignments", result.get("n", ""), spread)
     return rows
 
 

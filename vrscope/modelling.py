@@ -48,7 +48,7 @@ def train_model(store: Store, settings: Settings, *, dev: str | Path | None = No
     unlabelled catalogues; with a labelled file, grouped cross-validation figures go into the card
     (with ``repeats`` > 1, over that many fold assignments per split, with their spread)."""
     from classify.corpus import load_unlabelled
-    from classify.crossval import cross_validate, headline, repeated_cross_validation
+    from classify.crossval import headline
     from classify.model import Classifier
     from classify.training import group_of
 
@@ -70,14 +70,25 @@ def train_model(store: Store, settings: Settings, *, dev: str | Path | None = No
         for split in splits:
             progress(f"cross-validating by {split} (up to {cv} folds"
                      + (f", {repeats} fold assignments)" if repeats > 1 else ")"))
-            common: dict[str, Any] = {"folds": cv, "by": split, "records": documents, "unlabelled": catalogue,
-                                      "corrections": corrections}
-            result = (repeated_cross_validation(pairs, repeats=repeats, **common) if repeats > 1
-                      else cross_validate(pairs, **common))
+            result = grouped_cv(pairs, repeats, folds=cv, by=split, records=documents, unlabelled=catalogue,
+                                corrections=corrections)
             classifier.metadata.setdefault("scores", {})[f"cv_{split}"] = result
             progress(f"  {headline(result)}")
     classifier.save(settings.model_dir)
     return classifier
+
+
+def grouped_cv(pairs: Sequence[tuple[Standard | Patent, Correction]], repeats: int,
+               progress: Progress | None = None, **options: Any) -> dict[str, Any]:
+    """cross_validate, or with ``repeats`` > 1 repeated_cross_validation; progress per fold, or per fold
+    assignment when repeated (none without ``progress``)."""
+    from classify.crossval import cross_validate, repeated_cross_validation
+
+    if repeats > 1:
+        return repeated_cross_validation(
+            pairs, repeats=repeats, **options,
+            progress=progress and (lambda k, n: progress(f"fold assignment {k}/{n}")))
+    return cross_validate(pairs, **options, progress=progress and (lambda k, n: progress(f"fold {k}/{n}")))
 
 
 def evaluate_file(store: Store, settings: Settings, path: str | Path, *, cv: int = 0,
@@ -86,7 +97,6 @@ def evaluate_file(store: Store, settings: Settings, path: str | Path, *, cv: int
     """Scores against the file's ``label`` key: of the saved model, or of grouped cross-validation
     (with ``repeats`` > 1, also over that many fold assignments: see repeated_cross_validation)."""
     from classify.corpus import load_unlabelled
-    from classify.crossval import cross_validate, repeated_cross_validation
     from classify.evaluate import evaluate
     from vrscope.pipeline import load_or_train
 
@@ -97,13 +107,8 @@ def evaluate_file(store: Store, settings: Settings, path: str | Path, *, cv: int
     pairs = [(row.record, gold) for row, gold in rows]
     if cv > 1:
         catalogue = load_unlabelled(unlabelled)
-        common: dict[str, Any] = {"folds": cv, "by": by, "records": list(store.iter_documents()),
-                                  "unlabelled": catalogue, "corrections": store.corrections()}
-        if repeats > 1:
-            result = repeated_cross_validation(pairs, repeats=repeats, **common,
-                                               progress=lambda k, n: progress(f"fold assignment {k}/{n}"))
-        else:
-            result = cross_validate(pairs, **common, progress=lambda k, n: progress(f"fold {k}/{n}"))
+        result = grouped_cv(pairs, repeats, progress, folds=cv, by=by, records=list(store.iter_documents()),
+                            unlabelled=catalogue, corrections=store.corrections())
     else:
         classifier = load_or_train(store, settings)
         result = evaluate([g for _, g in pairs], classifier.predict([r for r, _ in pairs]))
